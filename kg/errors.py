@@ -1,0 +1,66 @@
+"""The exceptions kg raises. The CLI turns each into a one-line message."""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base class of every error kg reports to a person."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class DateError(KGError):
+    """A date expression that cannot be read, or names an impossible date."""
+
+
+class SourceError(KGError):
+    """A malformed source document, fact sheet or entity registry."""
+
+
+class ValidationError(SourceError):
+    """Facts that parse but break the ontology's shapes or the registry."""
+
+    def __init__(self, problems: list[KGError]):
+        self.problems = problems
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(first.message + more, path=first.path, line=first.line)
+
+    def details(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class MissingInputError(KGError):
+    """A file or folder the user named does not exist."""
+
+    exit_code = 2
+
+
+class NotBuiltError(KGError):
+    """A command needs the output of `kg build` and there is none."""
+
+    exit_code = 2
+
+
+class QueryError(KGError):
+    """A query that does not parse, or a parameter that cannot be bound."""
+
+    exit_code = 2
+
+
+class UsageError(KGError):
+    """An option or argument that makes no sense."""
+
+    exit_code = 2
