@@ -130,6 +130,12 @@ def _fact_label(fact: Fact, registry: Registry) -> str:
     for key, f in fact.type.fields.items():
         if f.kind == ENTITY and f.min_count >= 1:
             names += [registry[e].name for e in fact.values.get(key, [])]
+    if not names:  # no required roles (a statement): the first role given, else the speakers as written
+        first = next((k for k, f in fact.type.fields.items() if f.kind == ENTITY and k in fact.values), None)
+        if first:
+            names = [registry[e].name for e in fact.values[first]]
+        elif "speaker_as_written" in fact.values:
+            names = [str(fact.values["speaker_as_written"][0])]
     detail = next((f": {fact.values[k][0]}" for k in ("topic", "title", "commodity") if k in fact.values), "")
     return f"{fact.type.label.capitalize()}: {' – '.join(names)}{detail} ({fact.date})"
 
@@ -143,6 +149,7 @@ def _add_fact(g: Graph, fact: Fact, sources: Sources, citations) -> None:
         g.add((node, KG.eventCode, fact.type.cameo))
     d = fact.date
     g.add((node, KG.dateText, Literal(d.text)))
+    g.add((node, KG.dateLabel, Literal(str(d))))
     if d.is_range:
         g.add((node, KG.dateValue, Literal(d.value())))
         g.add((node, KG.isDateRange, Literal(True)))

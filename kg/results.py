@@ -1,0 +1,174 @@
+"""Writing query results to a stream: a table for people, CSV, TSV, JSON and XML
+(the SPARQL 1.1 result formats) for programs, and RDF for CONSTRUCT/DESCRIBE."""
+
+from __future__ import annotations
+
+import csv
+import json
+import textwrap
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .errors import UsageError
+from .namespaces import PREFIXES
+from .query import QueryResult
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("ttl", "nt", "xml", "jsonld", "trig")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def compact(term) -> str:
+    """A term as a person reads it: prefixed IRIs, bare literal values."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(str(ns)) and "/" not in term.value[len(str(ns)):]:
+                return f"{prefix}:{term.value[len(str(ns)):]}"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _ntriples(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)  # pyoxigraph prints literals in N-Triples syntax
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def write_table(result: QueryResult, out: TextIO, width: int = 60) -> None:
+    if result.kind == "ask":
+        out.write(("yes" if result.boolean else "no") + "\n")
+        return
+    headers = result.variables
+    cells = [[textwrap.wrap(compact(t), width) or [""] for t in row] for row in result.rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, lines in enumerate(row):
+            widths[i] = max(widths[i], *(len(line) for line in lines))
+    sep = "+" + "+".join("-" * (w + 2) for w in widths) + "+\n"
+
+    def line(values: list[str]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |\n"
+
+    out.write(sep + line(headers) + sep.replace("-", "="))
+    for row in cells:
+        for k in range(max(len(c) for c in row) if row else 1):
+            out.write(line([c[k] if k < len(c) else "" for c in row]))
+        out.write(sep)
+    out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
+
+
+def write_results(result: QueryResult, out: TextIO, fmt: str = "table") -> None:
+    """Write SELECT or ASK results in ``fmt``: table, csv, tsv, json or xml."""
+    if result.kind == "graph":
+        raise UsageError("a CONSTRUCT or DESCRIBE query gives triples: choose --format ttl, nt, xml, jsonld or trig")
+    if fmt == "table":
+        write_table(result, out)
+    elif fmt == "json":
+        if result.kind == "ask":
+            doc = {"head": {}, "boolean": result.boolean}
+        else:
+            doc = {"head": {"vars": result.variables}, "results": {"bindings": [
+                {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                for row in result.rows]}}
+        json.dump(doc, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        if result.kind == "ask":
+            writer.writerows([["boolean"], [str(result.boolean).lower()]])
+            return
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value)
+                             for t in row])
+    elif fmt == "tsv":
+        if result.kind == "ask":
+            out.write(f"?boolean\n{str(result.boolean).lower()}\n")
+            return
+        out.write("\t".join("?" + v for v in result.variables) + "\n")
+        for row in result.rows:
+            out.write("\t".join("" if t is None else _ntriples(t) for t in row) + "\n")
+    elif fmt == "xml":
+        out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n')
+        for v in result.variables:
+            out.write(f"  <variable name={quoteattr(v)}/>\n")
+        out.write("</head>\n")
+        if result.kind == "ask":
+            out.write(f"<boolean>{str(result.boolean).lower()}</boolean>\n</sparql>\n")
+            return
+        out.write("<results>\n")
+        for row in result.rows:
+            out.write("  <result>\n")
+            for v, t in zip(result.variables, row):
+                if t is None:
+                    continue
+                if isinstance(t, ox.NamedNode):
+                    inner = f"<uri>{escape(t.value)}</uri>"
+                elif isinstance(t, ox.BlankNode):
+                    inner = f"<bnode>{escape(t.value)}</bnode>"
+                else:
+                    attr = f" xml:lang={quoteattr(t.language)}" if t.language else (
+                        f" datatype={quoteattr(t.datatype.value)}" if t.datatype.value != XSD_STRING else "")
+                    inner = f"<literal{attr}>{escape(t.value)}</literal>"
+                out.write(f"    <binding name={quoteattr(v)}>{inner}</binding>\n")
+            out.write("  </result>\n")
+        out.write("</results>\n</sparql>\n")
+    else:
+        raise UsageError(f"unknown result format {fmt!r} (choose from {', '.join(TABLE_FORMATS)})")
+
+
+def _rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    dt = term.datatype.value
+    return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
+
+
+def result_graph(result: QueryResult) -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    for t in result.triples:
+        g.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+    return g
+
+
+def write_graph(result: QueryResult, out: TextIO, fmt: str = "ttl") -> None:
+    """Write CONSTRUCT or DESCRIBE triples as RDF."""
+    from .serialize import FORMATS, serialize  # a Graph is a one-graph dataset here
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(GRAPH_FORMATS)})")
+    from rdflib import Dataset
+
+    ds = Dataset()
+    g = ds.graph(URIRef("urn:kg:query-result"))
+    for triple in result_graph(result):
+        g.add(triple)
+    out.write(serialize(ds, fmt))
