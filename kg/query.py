@@ -136,15 +136,20 @@ def _entity_term(store: Store, value: str) -> str:
         + "SELECT DISTINCT ?e ?label WHERE { ?e a ?t . ?t rdfs:subClassOf* kg:Entity . "
         "?e skos:prefLabel|skos:altLabel|kg:acronym ?label }")
     names: dict[str, str] = {}
+    display: dict[str, str] = {}
     for row in rows:
         iri = row["e"].value
         names.setdefault(row["label"].value.casefold(), iri)
         names.setdefault(iri.rsplit("/", 1)[-1].casefold(), iri)
+        display.setdefault(row["label"].value.casefold(), row["label"].value)
     key = " ".join(value.split()).casefold()
     if key in names:
         return f"<{names[key]}>"
-    close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    close = []
+    for match in difflib.get_close_matches(key, display, n=6, cutoff=0.6):
+        if display[match] not in close:
+            close.append(display[match])
+    hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
     raise QueryError(f"no entity named {value!r} in the graph{hint}")
 
 
@@ -217,7 +222,14 @@ def run(query: str | NamedQuery, store: Store | str | Path = "build",
         store = Store.open(store)
     if not isinstance(query, NamedQuery):
         query = resolve_query(query)
-    result = store.query(prepare(query, store, bindings))
+    text = prepare(query, store, bindings)
+    added = text.count("\n") - query.text.count("\n")  # the PREFIX lines prepare() put in front
+    try:
+        result = store.query(text)
+    except QueryError as exc:
+        exc.message = re.sub(r"error at (\d+):(\d+)",
+                             lambda m: f"line {int(m.group(1)) - added}, column {m.group(2)}", exc.message)
+        raise
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
