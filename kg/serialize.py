@@ -91,17 +91,17 @@ def _trig(ds: Dataset) -> str:
         _bind(g)
         for triple in ctx:
             g.add(triple)
-        body = []
-        for line in g.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                header[line] = line
-            elif line.strip():
-                body.append("    " + line)
-            elif body and body[-1]:
-                body.append("")
-        while body and not body[-1]:
-            body.pop()
-        blocks.append(f"<{ctx.identifier}> {{\n" + "\n".join(body) + "\n}\n")
+        text = g.serialize(format="turtle")
+        # rdflib writes every @prefix line first; the rest is kept verbatim,
+        # since a multi-line literal must not be re-indented.
+        lines = text.split("\n")
+        n = 0
+        while n < len(lines) and (lines[n].startswith("@prefix") or not lines[n].strip()):
+            if lines[n].startswith("@prefix"):
+                header[lines[n]] = lines[n]
+            n += 1
+        body = "\n".join(lines[n:]).rstrip("\n")
+        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
     return "\n".join(sorted(header)) + "\n\n" + "\n".join(blocks)
 
 

@@ -40,3 +40,16 @@ def raw_copy(tmp_path) -> Path:
 def invoke(*args: str):
     """Run the kg CLI in-process; return click's Result (exit_code, stdout, stderr)."""
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def assert_isomorphic(expected, actual) -> None:
+    """Fail with the triples found on only one side, not with two unreadable dumps."""
+    from rdflib.compare import graph_diff, to_isomorphic
+
+    iso_a, iso_b = to_isomorphic(expected), to_isomorphic(actual)
+    if iso_a == iso_b:
+        return
+    _, only_a, only_b = graph_diff(iso_a, iso_b)
+    lines = [f"- {t}" for t in sorted(only_a)][:20] + [f"+ {t}" for t in sorted(only_b)][:20]
+    raise AssertionError(
+        f"graphs differ: {len(only_a)} triple(s) only expected, {len(only_b)} only actual\n" + "\n".join(lines))
