@@ -112,7 +112,7 @@ def test_bad_front_matter_and_registry(raw_copy, tmp_path):
     doc.write_text(doc.read_text(encoding="utf-8").replace("reference_date: 2018-02-01", "reference_date: 2018-02-31"),
                    encoding="utf-8")
     stderr = _build_fails(raw_copy, tmp_path / "out")
-    assert f"{doc}:7: reference_date: day 31 is out of range" in stderr
+    assert f"{doc}:6: reference_date: day 31 is out of range" in stderr
 
     doc.write_text("no front matter here\n", encoding="utf-8")
     assert "no front matter" in _build_fails(raw_copy, tmp_path / "out")
