@@ -1,0 +1,42 @@
+"""`kg export`: every RDF format reads back as the same graph."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph
+
+from kg.namespaces import KGR
+
+from .conftest import assert_isomorphic, invoke
+
+
+def test_each_format_round_trips(built, tmp_path):
+    reference = Graph().parse(built / "kg.ttl")
+    for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("xml", "xml"), ("jsonld", "json-ld"),
+                        ("trig", "trig"), ("nq", "nquads")):
+        out = tmp_path / f"kg.{fmt}"
+        result = invoke("export", "--build", built, "--format", fmt, "-o", out)
+        assert result.exit_code == 0, result.output
+        ds = Dataset()
+        ds.parse(out, format=parser)
+        union = Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            union.add((s, p, o))
+        assert_isomorphic(reference, union)
+
+
+def test_stdout_by_default_and_trig_keeps_graphs(built):
+    result = invoke("export", "--build", built, "--format", "trig")
+    assert result.exit_code == 0
+    ds = Dataset()
+    ds.parse(data=result.output, format="trig")
+    assert len(ds.graph(KGR["graph/004_05d95eeefa1e2818"])) > 100
+
+
+def test_with_ontology_adds_the_terms(built):
+    plain = Graph().parse(data=invoke("export", "--build", built).output, format="turtle")
+    full = Graph().parse(data=invoke("export", "--build", built, "--with-ontology").output, format="turtle")
+    assert len(full) > len(plain) + 500
+
+
+def test_export_output_is_deterministic(built):
+    assert invoke("export", "--build", built, "-f", "nt").output == invoke("export", "--build", built, "-f", "nt").output
