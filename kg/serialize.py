@@ -84,7 +84,7 @@ def _trig(ds: Dataset) -> str:
     """
     header: dict[str, str] = {}
     blocks = []
-    for ctx in sorted(ds.contexts(), key=lambda c: str(c.identifier)):
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
         if len(ctx) == 0:
             continue
         g = Graph()

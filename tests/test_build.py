@@ -172,3 +172,29 @@ def test_build_works_from_any_directory_on_a_users_raw_folder(tmp_path, monkeypa
     result = invoke("build", "--raw", "my-sources")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "build" / "kg.ttl").is_file()
+
+
+def test_fact_types_the_seeds_do_not_use_build_too(raw_copy, tmp_path):
+    (raw_copy / "020_other.txt").write_text(
+        "---\ntitle: Deliveries and a deal\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
+        "Russia delivered the first two Mi-35M helicopters to Pakistan last month. "
+        "On Thursday, Pakistan and Russia signed an agreement on military-technical cooperation in Moscow.\n",
+        encoding="utf-8")
+    (raw_copy / "020_other.facts.yaml").write_text(
+        "facts:\n"
+        "  - type: arms_delivery\n    supplier: Russia\n    recipient: Pakistan\n    weapon: Mi-35M\n"
+        "    quantity: 2\n    date: last month\n"
+        "    quote: Russia delivered the first two Mi-35M helicopters to Pakistan last month.\n"
+        "  - type: agreement\n    title: Agreement on military-technical cooperation\n"
+        "    parties: [Pakistan, Russia]\n    location: Moscow\n    date: Thursday\n"
+        "    quote: Pakistan and Russia signed an agreement on military-technical cooperation in Moscow.\n",
+        encoding="utf-8")
+    result = kg.build(raw_copy, tmp_path / "out")
+    assert result.facts_by_type["arms_delivery"] == 1 and result.facts_by_type["agreement"] == 1
+    g = Graph().parse(tmp_path / "out" / "kg.ttl")
+    assert (KGR.russia, KG.deliveredArmsTo, KGR.pakistan) in g
+    assert (KGR.pakistan, KG.signedAgreementWith, KGR.russia) in g
+    delivery = next(g.subjects(RDF.type, KG.ArmsDelivery))
+    assert g.value(delivery, KG.dateValue) == Literal("2019-02", datatype=XSD.gYearMonth)
+    agreement = next(g.subjects(RDF.type, KG.AgreementSigning))
+    assert g.value(agreement, KG.dateValue) == Literal("2019-03-14", datatype=XSD.date)  # a Thursday
