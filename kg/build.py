@@ -1,58 +1,102 @@
 """`kg build`: documents, registry and fact sheets in; a checked RDF dataset out.
 
-The dataset has one named graph per source document (the facts it states,
-with its own citations) and one for the registry (the entities those facts
-name). build/kg.ttl is their union, build/kg.trig keeps the graphs apart.
-Both are written deterministically: sorted, with IRIs derived from ids, and no
-blank nodes, so an unchanged input gives identical bytes.
+The graph goes into an Oxigraph store on disk (build/store/), one named graph
+per source document (the facts it states, with its own citations), one for the
+registry (the entities those facts name and the concepts they use) and one for
+the ontology. build/kg.ttl (the union of the data graphs) and build/kg.trig
+(the graphs kept apart) are written from the store.
+
+The build streams: one document at a time is read, checked and turned into
+quads, so the graph is never held as Python objects. What later steps need
+(each fact's id, type, line and a digest of its content, for checks across
+documents) is kept in build/manifest.json, which also makes rebuilds
+incremental: a document whose text and fact sheet are unchanged is not read
+again, and a changed one has its named graph replaced. The registry, the
+ontology or kg itself changing forces a full rebuild. Either way the result
+is the same bytes as a full build.
+
+Nothing is written unless the whole build succeeds: the new store is made
+beside the old one (from a checkpoint of it, when incremental) and swapped in
+at the end, and each file is replaced atomically.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
+import pyoxigraph as ox
 
-from . import dates
+from . import __version__, dates, resources
 from .documents import Document, read_document
 from .errors import KGError, MissingInputError, SourceError, ValidationError
-from .factsheet import Fact, read_sheet, sheet_path_for, slugify
-from .namespaces import (KG, PREFIXES, REGISTRY_GRAPH, SCHEMA, SH, WD, citation_iri, document_iri,
-                         entity_iri, fact_iri, graph_iri)
+from .factsheet import Fact, read_sheet, sheet_path_for
+from .namespaces import (KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri,
+                         graph_iri)
 from .registry import Registry, load_registry
-from .schema import CONCEPT, ENTITY, FACT, LITERAL, NESTED, Schema, load_schema
-from .serialize import write_dataset_files
+from .schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
+from .serialize import atomic_write, write_store_files
+from .validate import check_store, compile_shapes
 
 REGISTRY_FILE = "entities.yaml"
-PRECISION_UNITS = {dates.YEAR: TIME.unitYear, dates.MONTH: TIME.unitMonth, dates.DAY: TIME.unitDay}
-DATE_TYPES = {dates.YEAR: XSD.gYear, dates.MONTH: XSD.gYearMonth, dates.DAY: XSD.date}
+MANIFEST = "manifest.json"
+STORE_DIR = "store"
+ONTOLOGY_GRAPH = KGR["graph/ontology"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+TIME = "http://www.w3.org/2006/time#"
+PRECISION_UNITS = {dates.YEAR: TIME + "unitYear", dates.MONTH: TIME + "unitMonth", dates.DAY: TIME + "unitDay"}
+DATE_TYPES = {dates.YEAR: XSD + "gYear", dates.MONTH: XSD + "gYearMonth", dates.DAY: XSD + "date"}
+
+
+@lru_cache(maxsize=100_000)
+def _iri(value) -> ox.NamedNode:
+    return ox.NamedNode(str(value))
+
+
+def _lit(value, datatype: str | None = None) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=_iri(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_iri(XSD + "integer"))
+    if datatype and datatype != XSD + "string":
+        return ox.Literal(str(value), datatype=_iri(datatype))
+    return ox.Literal(str(value))
 
 
 @dataclass
-class Sources:
-    """Everything read from a raw/ folder, checked and ready to turn into RDF."""
+class DocumentEntry:
+    """What the manifest keeps of one document's build."""
 
-    raw: Path
-    schema: Schema
-    registry: Registry
-    documents: dict[str, Document]
-    facts: dict[str, list[Fact]]  # id -> the statements of that fact, one per document
+    digest: str
+    facts: dict[str, list] = field(default_factory=dict)  # id -> [content digest, class, path, line, type]
+    entities: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    refs: list[list] = field(default_factory=list)  # [fact id, key, target id, range class, path, line]
+    quads: int = 0
 
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
-    out: Path | None
+    out: Path
     documents: int
     entities: int
     facts_by_type: dict[str, int]
     triples: int
+    rebuilt: list[str] = field(default_factory=list)  # documents read again (all, on a full build)
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -64,63 +108,7 @@ class BuildResult:
                 "facts_by_type": dict(sorted(self.facts_by_type.items())), "triples": self.triples}
 
 
-def read_sources(raw: str | Path) -> Sources:
-    """Read and check a raw/ folder. Raises SourceError or ValidationError."""
-    raw = Path(raw)
-    if not raw.is_dir():
-        raise MissingInputError(f"no such folder: {raw}")
-    schema = load_schema()
-    registry = load_registry(raw / REGISTRY_FILE, schema)
-    documents: dict[str, Document] = {}
-    for path in sorted(raw.glob("*.txt")):
-        doc = read_document(path)
-        documents[doc.id] = doc
-    if not documents:
-        raise SourceError("no documents (*.txt) in the folder", path=str(raw))
-    problems: list[KGError] = []
-    by_id: dict[str, list[Fact]] = {}
-    for sheet in sorted(raw.glob("*.facts.yaml")):
-        doc_id = sheet.name[: -len(".facts.yaml")]
-        doc = documents.get(doc_id)
-        if doc is None:
-            problems.append(SourceError(f"no document {doc_id}.txt beside this fact sheet", path=str(sheet), line=1))
-            continue
-        facts, found = read_sheet(sheet, doc, registry, schema)
-        problems += found
-        seen_here: dict[str, Fact] = {}
-        for fact in facts:
-            if fact.id in seen_here:
-                other = seen_here[fact.id]
-                problems.append(SourceError(
-                    f"fact id {fact.id!r} is used twice in this sheet (first at line {other.line})"
-                    + ("" if fact.explicit_id else "; give the facts distinct 'id's"),
-                    path=fact.path, line=fact.line))
-                continue
-            seen_here[fact.id] = fact
-            by_id.setdefault(fact.id, []).append(fact)
-    for fact_id, statements in by_id.items():
-        first = statements[0]
-        for other in statements[1:]:
-            if other.content_key() != first.content_key():
-                problems.append(SourceError(
-                    f"fact {fact_id!r} is stated differently here and at {first.path}:{first.line}; "
-                    "make them agree, or give them different ids", path=other.path, line=other.line))
-    for statements in by_id.values():
-        fact = statements[0]
-        for key, f in fact.type.fields.items():
-            if f.kind != FACT:
-                continue
-            for target in fact.values.get(key, []):
-                if target not in by_id:
-                    problems.append(SourceError(f"{key}: no fact has the id {target!r}", path=fact.path, line=fact.line))
-                elif not schema.is_subclass(by_id[target][0].type.cls, f.range) and by_id[target][0].type.cls != f.range:
-                    problems.append(SourceError(
-                        f"{key}: {target!r} is a {by_id[target][0].type.label}, not a {schema.label(f.range)}",
-                        path=fact.path, line=fact.line))
-    if problems:
-        raise ValidationError(problems)
-    return Sources(raw, schema, registry, documents, dict(sorted(by_id.items())))
-
+# ---------------------------------------------------------------- facts as quads
 
 def _fact_label(fact: Fact, registry: Registry) -> str:
     for key, f in fact.type.fields.items():
@@ -140,230 +128,434 @@ def _fact_label(fact: Fact, registry: Registry) -> str:
     return f"{fact.type.label.capitalize()}: {' – '.join(names)}{detail} ({fact.date})"
 
 
-def _add_fact(g: Graph, fact: Fact, sources: Sources, citations) -> None:
-    schema, registry = sources.schema, sources.registry
-    node = fact_iri(fact.id)
-    g.add((node, RDF.type, fact.type.cls))
-    g.add((node, RDFS.label, Literal(_fact_label(fact, registry))))
-    if fact.type.cameo is not None:
-        g.add((node, KG.eventCode, fact.type.cameo))
-    d = fact.date
-    g.add((node, KG.dateText, Literal(d.text)))
-    g.add((node, KG.dateLabel, Literal(str(d))))
-    if d.is_range:
-        g.add((node, KG.dateValue, Literal(d.value())))
-        g.add((node, KG.isDateRange, Literal(True)))
-    else:
-        g.add((node, KG.dateValue, Literal(d.value(), datatype=DATE_TYPES[d.precision])))
-    g.add((node, KG.datePrecision, PRECISION_UNITS[d.precision]))
-    if d.qualifier:
-        g.add((node, KG.dateQualifier, _qualifier(schema, d.qualifier)))
-    if d.earliest() is not None:
-        g.add((node, KG.earliestDate, Literal(d.earliest().isoformat(), datatype=XSD.date)))
-    if d.latest() is not None:
-        g.add((node, KG.latestDate, Literal(d.latest().isoformat(), datatype=XSD.date)))
+def _qualifiers(schema: Schema) -> dict[str, str]:
+    from rdflib.namespace import RDF
 
-    role_values: dict[URIRef, list[URIRef]] = {}
-    for key, f in fact.type.fields.items():
-        for i, value in enumerate(fact.values.get(key, [])):
-            if f.kind == NESTED:
-                item = URIRef(f"{node}/{key}/{i + 1}")
-                g.add((node, f.path, item))
-                rng = schema.ontology.value(f.path, RDFS.range)
-                if rng is not None:
-                    g.add((item, RDF.type, rng))
-                for sub in f.nested:
-                    for v in value.get(sub.key, []):
-                        obj = _term(sub, v)
-                        g.add((item, sub.path, obj))
-                        if sub.kind == ENTITY:
-                            role_values.setdefault(sub.path, []).append(obj)
-                            g.add((node, KG.participant, obj))
-                continue
-            obj = _term(f, value)
-            g.add((node, f.path, obj))
-            if f.kind == ENTITY:
-                role_values.setdefault(f.path, []).append(obj)
-                g.add((node, KG.participant, obj))
-            elif f.kind == CONCEPT:
-                role_values.setdefault(f.path, []).append(obj)
-    for sc in fact.type.shortcuts:
-        predicates = [sc.predicate] if sc.predicate is not None else [
-            schema.concept_predicates[c] for c in role_values.get(sc.predicate_from, [])
-            if c in schema.concept_predicates]
-        objects = role_values.get(sc.object, []) if sc.object is not None else [node]
-        for pred in predicates:
-            for s in role_values.get(sc.subject, []):
-                for o in objects:
-                    if s != o:
-                        g.add((s, pred, o))
-    for c in citations:
-        cit = citation_iri(c.doc_id, c.start, c.end)
-        g.add((node, PROV.wasDerivedFrom, cit))
-        g.add((cit, RDF.type, KG.Citation))
-        g.add((cit, KG.quote, Literal(c.quote)))
-        g.add((cit, KG.startOffset, Literal(c.start, datatype=XSD.nonNegativeInteger)))
-        g.add((cit, KG.endOffset, Literal(c.end, datatype=XSD.nonNegativeInteger)))
-        g.add((cit, PROV.wasQuotedFrom, document_iri(c.doc_id)))
-
-
-def _qualifier(schema: Schema, text: str) -> URIRef:
-    for concept, key in schema.ontology.subject_objects(KG.sheetKey):
-        if str(key) == text and (concept, RDF.type, KG.DateQualifier) in schema.ontology:
-            return concept
-    raise KeyError(text)
+    return {str(key): str(c) for c, key in schema.ontology.subject_objects(KG.sheetKey)
+            if (c, RDF.type, KG.DateQualifier) in schema.ontology}
 
 
 def _term(f, value):
     if f.kind == ENTITY:
-        return entity_iri(value)
+        return _iri(entity_iri(value))
     if f.kind == FACT:
-        return fact_iri(value)
+        return _iri(fact_iri(value))
     if f.kind == CONCEPT:
-        return value
-    return Literal(value, datatype=None if f.range == XSD.string else f.range)
+        return _iri(value)
+    return _lit(value, str(f.range))
 
 
-def _add_document(g: Graph, doc: Document) -> None:
-    node = document_iri(doc.id)
-    g.add((node, RDF.type, KG.SourceDocument))
-    g.add((node, DCTERMS.identifier, Literal(doc.id)))
-    g.add((node, DCTERMS.title, Literal(doc.meta["title"])))
-    g.add((node, RDFS.label, Literal(doc.meta["title"])))
-    g.add((node, KG.publisher, Literal(doc.meta["publisher"])))
+def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]) -> list[ox.Quad]:
+    """The quads of one fact as one document states it (with that document's citations).
+
+    IRIs of the concepts the fact uses are added to ``used``.
+    """
+    schema, registry = sources.schema, sources.registry
+    out: list[ox.Quad] = []
+    node = _iri(fact_iri(fact.id))
+
+    def add(s, p, o):
+        out.append(ox.Quad(s, p if isinstance(p, ox.NamedNode) else _iri(p), o, graph))
+
+    add(node, RDF_TYPE, _iri(fact.type.cls))
+    add(node, RDFS + "label", _lit(_fact_label(fact, registry)))
+    if fact.type.cameo is not None:
+        add(node, KG.eventCode, _iri(fact.type.cameo))
+        used.add(str(fact.type.cameo))
+    d = fact.date
+    add(node, KG.dateText, _lit(d.text))
+    add(node, KG.dateLabel, _lit(str(d)))
+    if d.is_range:
+        add(node, KG.dateValue, _lit(d.value()))
+        add(node, KG.isDateRange, _lit(True))
+    else:
+        add(node, KG.dateValue, _lit(d.value(), DATE_TYPES[d.precision]))
+    add(node, KG.datePrecision, _iri(PRECISION_UNITS[d.precision]))
+    if d.qualifier:
+        qualifier = sources.qualifiers[d.qualifier]
+        add(node, KG.dateQualifier, _iri(qualifier))
+        used.add(qualifier)
+    if d.earliest() is not None:
+        add(node, KG.earliestDate, _lit(d.earliest().isoformat(), XSD + "date"))
+    if d.latest() is not None:
+        add(node, KG.latestDate, _lit(d.latest().isoformat(), XSD + "date"))
+
+    role_values: dict[str, list] = {}
+    participants: set = set()
+    for key, f in fact.type.fields.items():
+        for i, value in enumerate(fact.values.get(key, [])):
+            if f.kind == NESTED:
+                item = _iri(f"{node.value}/{key}/{i + 1}")
+                add(node, f.path, item)
+                rng = sources.ranges.get(str(f.path))
+                if rng is not None:
+                    add(item, RDF_TYPE, _iri(rng))
+                for sub in f.nested:
+                    for v in value.get(sub.key, []):
+                        obj = _term(sub, v)
+                        add(item, sub.path, obj)
+                        if sub.kind == ENTITY:
+                            role_values.setdefault(str(sub.path), []).append(obj)
+                            participants.add(obj)
+                continue
+            obj = _term(f, value)
+            add(node, f.path, obj)
+            if f.kind == ENTITY:
+                role_values.setdefault(str(f.path), []).append(obj)
+                participants.add(obj)
+            elif f.kind == CONCEPT:
+                role_values.setdefault(str(f.path), []).append(obj)
+                used.add(obj.value)
+    for obj in sorted(participants, key=lambda t: t.value):
+        add(node, KG.participant, obj)
+    for sc in fact.type.shortcuts:
+        if sc.predicate is not None:
+            predicates = [str(sc.predicate)]
+        else:
+            predicates = [str(schema.concept_predicates[c]) for c in map(_rdflib, role_values.get(str(sc.predicate_from), []))
+                          if c in schema.concept_predicates]
+        objects = role_values.get(str(sc.object), []) if sc.object is not None else [node]
+        for pred in predicates:
+            for s in role_values.get(str(sc.subject), []):
+                for o in objects:
+                    if s != o:
+                        add(s, pred, o)
+    for c in fact.citations:
+        cit = _iri(citation_iri(c.doc_id, c.start, c.end))
+        add(node, PROV + "wasDerivedFrom", cit)
+        add(cit, RDF_TYPE, _iri(KG.Citation))
+        add(cit, KG.quote, _lit(c.quote))
+        add(cit, KG.startOffset, _lit(c.start))
+        add(cit, KG.endOffset, _lit(c.end))
+        add(cit, PROV + "wasQuotedFrom", _iri(document_iri(c.doc_id)))
+    return out
+
+
+def _rdflib(term):
+    from rdflib import URIRef
+
+    return URIRef(term.value)
+
+
+def document_quads(doc: Document, graph: ox.NamedNode) -> list[ox.Quad]:
+    node = _iri(document_iri(doc.id))
+    out = []
+
+    def add(p, o):
+        out.append(ox.Quad(node, _iri(p), o, graph))
+
+    add(RDF_TYPE, _iri(KG.SourceDocument))
+    add(DCTERMS + "identifier", _lit(doc.id))
+    add(DCTERMS + "title", _lit(doc.meta["title"]))
+    add(RDFS + "label", _lit(doc.meta["title"]))
+    add(KG.publisher, _lit(doc.meta["publisher"]))
     if doc.meta.get("url"):
-        g.add((node, SCHEMA.url, Literal(doc.meta["url"], datatype=XSD.anyURI)))
-    for key, prop in (("author", DCTERMS.creator), ("note", KG.note), ("language", DCTERMS.language)):
+        add("https://schema.org/url", _lit(doc.meta["url"], XSD + "anyURI"))
+    for key, prop in (("author", DCTERMS + "creator"), ("note", KG.note), ("language", DCTERMS + "language")):
         if doc.meta.get(key):
-            g.add((node, prop, Literal(doc.meta[key])))
-    g.add((node, KG.referenceDate, Literal(doc.reference_date.iso(), datatype=DATE_TYPES[doc.reference_date.precision])))
+            add(prop, _lit(doc.meta[key]))
+    add(KG.referenceDate, _lit(doc.reference_date.iso(), DATE_TYPES[doc.reference_date.precision]))
     if doc.published:
-        g.add((node, KG.publishedDate, Literal(doc.published.iso(), datatype=DATE_TYPES[doc.published.precision])))
+        add(KG.publishedDate, _lit(doc.published.iso(), DATE_TYPES[doc.published.precision]))
+    return out
 
 
 ENTITY_PROPS = {
-    "description": DCTERMS.description, "iso3166": KG.iso3166Alpha2, "iso3166_alpha3": KG.iso3166Alpha3,
+    "description": DCTERMS + "description", "iso3166": KG.iso3166Alpha2, "iso3166_alpha3": KG.iso3166Alpha3,
     "rank": KG.rank, "post_nominals": KG.postNominals, "retired": KG.retired, "designation": KG.designation,
     "family": KG.weaponFamily, "weapon_class": KG.weaponClass, "acronym": KG.acronym,
     "country": KG.country, "manufacturer": KG.manufacturer,
 }
+CONCEPT_PROPS = (RDF_TYPE, RDFS + "label", SKOS + "prefLabel", SKOS + "notation", SKOS + "inScheme")
 
 
-def _add_entities(g: Graph, sources: Sources) -> int:
+def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -> list[ox.Quad]:
+    """The registry graph: the entities the facts name (and those they refer to) and the concepts used."""
     registry, schema = sources.registry, sources.schema
-    wanted = {e for statements in sources.facts.values() for e in statements[0].entity_ids()}
+    graph = _iri(REGISTRY_GRAPH)
+    wanted = set(entity_ids)
     todo = list(wanted)
     while todo:  # entities the named ones refer to (a weapon's manufacturer, a person's country)
         for target in registry[todo.pop()].refs.values():
             if target not in wanted:
                 wanted.add(target)
                 todo.append(target)
+    out = []
     for eid in sorted(wanted):
         ent = registry[eid]
-        node = entity_iri(eid)
-        g.add((node, RDF.type, schema.entity_types[ent.type]))
-        g.add((node, SKOS.prefLabel, Literal(ent.name)))
-        g.add((node, RDFS.label, Literal(ent.name)))
+        node = _iri(entity_iri(eid))
+        out.append(ox.Quad(node, _iri(RDF_TYPE), _iri(schema.entity_types[ent.type]), graph))
+        out.append(ox.Quad(node, _iri(SKOS + "prefLabel"), _lit(ent.name), graph))
+        out.append(ox.Quad(node, _iri(RDFS + "label"), _lit(ent.name), graph))
         for alias in ent.aliases:
-            g.add((node, SKOS.altLabel, Literal(alias)))
+            out.append(ox.Quad(node, _iri(SKOS + "altLabel"), _lit(alias), graph))
         for key, value in ent.props.items():
             if key == "wikidata":
-                g.add((node, SKOS.exactMatch, WD[str(value)]))
+                out.append(ox.Quad(node, _iri(SKOS + "exactMatch"), _iri(f"http://www.wikidata.org/entity/{value}"), graph))
             elif key == "retired":
-                g.add((node, KG.retired, Literal(bool(value))))
+                out.append(ox.Quad(node, _iri(KG.retired), _lit(bool(value)), graph))
             else:
-                g.add((node, ENTITY_PROPS[key], Literal(str(value))))
+                out.append(ox.Quad(node, _iri(ENTITY_PROPS[key]), _lit(str(value)), graph))
         for key, target in ent.refs.items():
-            g.add((node, ENTITY_PROPS[key], entity_iri(target)))
-    return len(wanted)
+            out.append(ox.Quad(node, _iri(ENTITY_PROPS[key]), _iri(entity_iri(target)), graph))
+    # The concepts the facts use, with their labels, so the graph explains itself without the ontology.
+    from rdflib import Literal as RLiteral, URIRef
 
-
-CONCEPT_PROPS = (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.notation, SKOS.inScheme)
-
-
-def _add_concepts(g: Graph, facts: Graph, sources: Sources) -> None:
-    """Copy the concepts the facts use (statuses, posts, CAMEO codes) with their labels,
-    so that the graph explains itself without the ontology beside it."""
-    onto = sources.schema.ontology
-    used = {o for o in facts.objects() if isinstance(o, URIRef) and (o, RDF.type, None) in onto}
-    for concept in sorted(used):
-        types = set(onto.objects(concept, RDF.type))
-        if URIRef("http://www.w3.org/2002/07/owl#Class") in types or not (
-                SKOS.Concept in types or any(sources.schema.is_subclass(t, SKOS.Concept) for t in types)):
-            continue
+    for concept in sorted(concepts):
         for p in CONCEPT_PROPS:
-            for o in onto.objects(concept, p):
-                g.add((concept, p, o))
+            for o in sorted(schema.ontology.objects(URIRef(concept), URIRef(p)), key=str):
+                if isinstance(o, RLiteral):
+                    obj = ox.Literal(str(o), language=o.language) if o.language else _lit(str(o), str(o.datatype) if o.datatype else None)
+                else:
+                    obj = _iri(o)
+                out.append(ox.Quad(_iri(concept), _iri(p), obj, graph))
+    return out, len(wanted)
 
 
-def make_dataset(sources: Sources) -> tuple[Dataset, int]:
-    """Turn checked sources into a dataset; return it and the number of entities."""
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
-    for doc in sources.documents.values():
-        _add_document(ds.graph(graph_iri(doc.id)), doc)
-    for statements in sources.facts.values():
-        for fact in statements:
-            _add_fact(ds.graph(graph_iri(fact.doc_id)), fact, sources, fact.citations)
-    registry = ds.graph(REGISTRY_GRAPH)
-    entities = _add_entities(registry, sources)
-    _add_concepts(registry, union_graph(ds), sources)
-    return ds, entities
+# ---------------------------------------------------------------- reading the sources
+
+@dataclass
+class Sources:
+    raw: Path
+    schema: Schema
+    registry: Registry
+    qualifiers: dict[str, str]
+    ranges: dict[str, str]
 
 
-def union_graph(ds: Dataset) -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        g.add((s, p, o))
-    return g
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
 
 
-def validate(sources: Sources, graph: Graph) -> None:
-    """Check the built graph against the SHACL shapes; map each problem to its sheet line."""
-    from pyshacl import validate as shacl_validate  # imported here: it is slow to import
-
-    conforms, results, _text = shacl_validate(
-        graph, shacl_graph=sources.schema.shapes, ont_graph=sources.schema.ontology,
-        inference="none", advanced=True, allow_warnings=False)
-    if conforms:
-        return
-    where = {str(fact_iri(fid)): st[0] for fid, st in sources.facts.items()}
-    problems = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = str(results.value(result, SH.focusNode))
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        fact = where.get(focus) or where.get(focus.rsplit("/", 2)[0])
-        pname = graph.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else ""
-        text = f"shape violated at {pname or focus}: {message}"
-        problems.append(SourceError(text, path=fact.path if fact else None, line=fact.line if fact else None))
-    problems.sort(key=lambda p: (p.path or "", p.line or 0, p.message))
-    raise ValidationError(problems or [SourceError("the graph does not conform to the shapes")])
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
-def compile_sources(raw: str | Path = "raw", *, check_shapes: bool = True) -> BuildResult:
-    """Read, check and build a raw/ folder into a dataset, writing nothing."""
-    sources = read_sources(raw)
-    ds, entities = make_dataset(sources)
-    union = union_graph(ds)
-    if check_shapes:
-        validate(sources, union)
-    counts = Counter(st[0].type.name for st in sources.facts.values())
-    return BuildResult(ds, None, len(sources.documents), entities, dict(counts), len(union))
+def _global_digest(raw: Path) -> str:
+    """What every document's graph depends on: the registry, the ontology, and kg's own code."""
+    code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    return _digest(__version__.encode(), _read_bytes(raw / REGISTRY_FILE),
+                   resources.ontology_file().read_bytes(), resources.shapes_file().read_bytes(), *code)
 
 
-def build(raw: str | Path = "raw", out: str | Path = "build", *, check_shapes: bool = True) -> BuildResult:
-    """Build the graph from ``raw`` and write it to ``out``.
+def _content_digest(fact: Fact) -> str:
+    return hashlib.sha256(repr(fact.content_key()).encode()).hexdigest()[:24]
 
-    Writes ``kg.ttl`` (the union), ``kg.trig`` (a named graph per document and
-    one for the registry) and ``summary.json``. Nothing is written unless the
-    whole build succeeds, and each file is replaced atomically.
+
+def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store,
+                    problems: list[KGError]) -> DocumentEntry | None:
+    doc = read_document(doc_path)
+    graph = _iri(graph_iri(doc.id))
+    sheet = sheet_path_for(doc_path)
+    facts: list[Fact] = []
+    if sheet.is_file():
+        facts, found = read_sheet(sheet, doc, sources.registry, sources.schema)
+        problems += found
+        if found:
+            return None
+    entry = DocumentEntry(digest)
+    quads = document_quads(doc, graph)
+    used: set[str] = set()
+    entities: set[str] = set()
+    for fact in facts:
+        if fact.id in entry.facts:
+            other = entry.facts[fact.id]
+            problems.append(SourceError(
+                f"fact id {fact.id!r} is used twice in this sheet (first at line {other[3]})"
+                + ("" if fact.explicit_id else "; give the facts distinct 'id's"), path=fact.path, line=fact.line))
+            continue
+        entry.facts[fact.id] = [_content_digest(fact), str(fact.type.cls), fact.path, fact.line, fact.type.name]
+        entities.update(fact.entity_ids())
+        for key, f in fact.type.fields.items():
+            if f.kind == FACT:
+                for target in fact.values.get(key, []):
+                    entry.refs.append([fact.id, key, target, str(f.range), fact.path, fact.line])
+        quads += fact_quads(fact, sources, graph, used)
+    entry.entities = sorted(entities)
+    entry.concepts = sorted(used)
+    entry.quads = len(quads)
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    store.bulk_extend(quads)
+    return entry
+
+
+def _check_across_documents(entries: dict[str, DocumentEntry], schema: Schema) -> tuple[list[KGError], dict]:
+    problems: list[KGError] = []
+    index: dict[str, list] = {}  # fact id -> first statement
+    for entry in entries.values():
+        for fact_id, info in entry.facts.items():
+            first = index.setdefault(fact_id, info)
+            if first is not info and first[0] != info[0]:
+                problems.append(SourceError(
+                    f"fact {fact_id!r} is stated differently here and at {first[2]}:{first[3]}; "
+                    "make them agree, or give them different ids", path=info[2], line=info[3]))
+    from rdflib import URIRef
+
+    for entry in entries.values():
+        for fact_id, key, target, rng, path, line in entry.refs:
+            if target not in index:
+                problems.append(SourceError(f"{key}: no fact has the id {target!r}", path=path, line=line))
+                continue
+            cls = URIRef(index[target][1])
+            if cls != URIRef(rng) and not schema.is_subclass(cls, URIRef(rng)):
+                problems.append(SourceError(
+                    f"{key}: {target!r} is a {schema.label(cls)}, not a {schema.label(URIRef(rng))}",
+                    path=path, line=line))
+    return problems, index
+
+
+def _load_manifest(out: Path, global_digest: str) -> dict[str, DocumentEntry] | None:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("global") != global_digest or not (out / STORE_DIR).is_dir():
+        return None
+    try:
+        return {doc_id: DocumentEntry(**entry) for doc_id, entry in data["documents"].items()}
+    except (TypeError, KeyError):
+        return None
+
+
+def _ontology_quads() -> list[ox.Quad]:
+    graph = _iri(ONTOLOGY_GRAPH)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE)]
+
+
+def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = False) -> BuildResult:
+    """Build the graph from ``raw`` into ``out``; return what was built.
+
+    Raises SourceError or ValidationError (listing every problem, each with
+    its file and line) and then leaves ``out`` exactly as it was.
     """
-    result = compile_sources(raw, check_shapes=check_shapes)
-    out = Path(out)
-    result.out = out
-    result.files = write_dataset_files(result.dataset, out, {"summary.json": json.dumps(result.summary(), indent=2) + "\n"})
-    return result
+    raw, out = Path(raw), Path(out)
+    if not raw.is_dir():
+        raise MissingInputError(f"no such folder: {raw}")
+    schema = load_schema()
+    registry = load_registry(raw / REGISTRY_FILE, schema)
+    from rdflib.namespace import RDFS as R
+
+    ranges = {str(p): str(r) for p, r in schema.ontology.subject_objects(R.range)}
+    sources = Sources(raw, schema, registry, _qualifiers(schema), ranges)
+    doc_paths = sorted(raw.glob("*.txt"))
+    if not doc_paths:
+        raise SourceError("no documents (*.txt) in the folder", path=str(raw))
+    problems: list[KGError] = []
+    doc_ids = {p.stem for p in doc_paths}
+    for sheet in sorted(raw.glob("*.facts.yaml")):
+        if sheet.name[: -len(".facts.yaml")] not in doc_ids:
+            problems.append(SourceError(f"no document {sheet.name[:-len('.facts.yaml')]}.txt beside this fact sheet",
+                                        path=str(sheet), line=1))
+
+    global_digest = _global_digest(raw)
+    previous = None if full else _load_manifest(out, global_digest)
+    # The new store and files are made beside ``out`` and moved in only at the end.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-store-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-files-", dir=out.parent))
+    work.rmdir()  # Oxigraph creates it
+    if previous is not None:
+        ox.Store.read_only(str(out / STORE_DIR)).backup(str(work))
+    store = ox.Store(str(work))
+    try:
+        entries: dict[str, DocumentEntry] = {}
+        rebuilt: list[str] = []
+        for doc_path in doc_paths:
+            digest = _digest(doc_path.read_bytes(), _read_bytes(sheet_path_for(doc_path)))
+            old = previous.get(doc_path.stem) if previous else None
+            if old is not None and old.digest == digest:
+                entries[doc_path.stem] = old
+                continue
+            try:
+                entry = _build_document(doc_path, sources, digest, store, problems)
+            except SourceError as exc:
+                problems.append(exc)
+                continue
+            if entry is not None:
+                entries[doc_path.stem] = entry
+                rebuilt.append(doc_path.stem)
+        for gone in sorted(set(previous or {}) - doc_ids):
+            store.remove_graph(_iri(graph_iri(gone)))
+        found, index = _check_across_documents(entries, schema)
+        problems += found
+        if problems:
+            raise ValidationError(problems)
+
+        entity_ids = {e for entry in entries.values() for e in entry.entities}
+        concepts = {c for entry in entries.values() for c in entry.concepts}
+        reg_quads, n_entities = registry_quads(sources, entity_ids, concepts)
+        for graph in (_iri(REGISTRY_GRAPH), _iri(ONTOLOGY_GRAPH)):
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+        store.bulk_extend(reg_quads)
+        store.bulk_extend(_ontology_quads())
+        store.flush()
+
+        violations = check_store(store, compile_shapes(schema.shapes))
+        if violations:
+            raise ValidationError([_locate(v, index) for v in violations])
+
+        counts = Counter(info[4] for info in index.values())
+        manifest = {"kg": __version__, "global": global_digest,
+                    "documents": {k: vars(v) for k, v in sorted(entries.items())}}
+        triples = _count_union(store)
+        summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
+                   "facts_by_type": dict(sorted(counts.items())), "triples": triples}
+        # Everything is written beside the old build first, then put in place.
+        staged = write_store_files(store, staging, exclude=[_iri(ONTOLOGY_GRAPH)])
+        for name, text in (("summary.json", json.dumps(summary, indent=2)),
+                           (MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))):
+            atomic_write(staging / name, text + "\n")
+            staged.append(staging / name)
+        del store
+        gc.collect()
+        out.mkdir(exist_ok=True)
+        _swap(work, out / STORE_DIR)
+        for path in staged:
+            os.replace(path, out / path.name)
+    except BaseException:
+        store = None
+        gc.collect()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
+                       [out / p.name for p in staged])
+
+
+def _count_union(store: ox.Store) -> int:
+    result = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER (?g != <{ONTOLOGY_GRAPH}>) }} }}")
+    return int(next(iter(result))["n"].value)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the new store in place of the old one; the old goes only after the new is there."""
+    old = target.with_name(f".store-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _locate(v, index: dict[str, list]) -> SourceError:
+    """A shape violation, pinned to the fact sheet line of the fact it concerns."""
+    fact_prefix = str(KGR["fact/"])
+    where = None
+    if v.focus.startswith(fact_prefix):
+        fact_id = v.focus[len(fact_prefix):].split("/", 1)[0]
+        where = index.get(fact_id)
+    name = v.path.rsplit("#", 1)[-1] if v.path else ""
+    message = f"shape violated: {v.focus}{' ' + name if name else ''} {v.message}"
+    return SourceError(message, path=where[2] if where else None, line=where[3] if where else None)

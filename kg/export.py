@@ -2,43 +2,49 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
-from rdflib import Dataset
-
-from . import resources
-from .errors import NotBuiltError, UsageError
-from .namespaces import KGR
-from .serialize import FORMATS, atomic_write, serialize
+from .errors import UsageError
+from .serialize import FORMATS, atomic_output, write
+from .store import ONTOLOGY_GRAPH, Store
 
 EXPORT_FORMATS = ("ttl", "nt", "jsonld", "trig", "xml", "nq")
 
 
-def load_dataset(build: str | Path = "build", *, with_ontology: bool = False) -> Dataset:
-    """Read a build folder's kg.trig back into an rdflib Dataset."""
-    trig = Path(build) / "kg.trig"
-    if not trig.is_file():
-        raise NotBuiltError(f"no built graph in {build}/ (run `kg build` first)")
-    ds = Dataset()
-    ds.parse(trig, format="trig")
-    if with_ontology:
-        ds.graph(KGR["graph/ontology"]).parse(resources.ontology_file(), format="turtle")
-    return ds
-
-
-def export(fmt: str = "ttl", build: str | Path = "build", out: str | Path | TextIO | None = None,
-           *, with_ontology: bool = False) -> str:
-    """Serialize the built graph; write it to ``out`` (a path, atomically, or a stream) and return it.
+def export(fmt: str = "ttl", build: str | Path | Store = "build", out: str | Path | BinaryIO | None = None,
+           *, with_ontology: bool = False) -> bytes | None:
+    """Write the built graph in ``fmt`` to ``out``: a path (replaced atomically), a binary stream,
+    or None to return the bytes.
 
     TriG, N-Quads and JSON-LD keep one named graph per source document; Turtle,
     N-Triples and RDF/XML carry the union.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
-    text = serialize(load_dataset(build, with_ontology=with_ontology), fmt)
+    store = build if isinstance(build, Store) else Store.open(build)
+    exclude = [] if with_ontology else [ONTOLOGY_GRAPH]
+    if out is None:
+        buffer = io.BytesIO()
+        write(store.oxigraph, fmt, buffer, exclude)
+        return buffer.getvalue()
     if isinstance(out, (str, Path)):
-        atomic_write(Path(out), text)
-    elif out is not None:
-        out.write(text)
-    return text
+        with atomic_output(Path(out)) as fh:
+            write(store.oxigraph, fmt, fh, exclude)
+        return None
+    write(store.oxigraph, fmt, out, exclude)
+    return None
+
+
+def load_dataset(build: str | Path = "build"):
+    """The built graph as an rdflib Dataset (one graph per document, and the registry), for notebooks."""
+    from rdflib import Dataset
+
+    store = build if isinstance(build, Store) else Store.open(build)
+    buffer = io.BytesIO()
+    write(store.oxigraph, "nq", buffer, [ONTOLOGY_GRAPH])
+    ds = Dataset()
+    ds.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+    return ds

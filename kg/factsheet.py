@@ -33,7 +33,7 @@ from .registry import Registry
 from .schema import CONCEPT, ENTITY, FACT, LITERAL, NESTED, FactType, Field, Schema
 
 COMMON_KEYS = ("type", "id", "date", "quote")
-INTEGER_TYPES = {XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger, XSD.int}
+INTEGER_TYPES = {XSD.integer, XSD.int}
 
 
 @dataclass
@@ -260,8 +260,8 @@ class _Reader:
                 self.problem(f"{tname}: {f.key!r} must be a whole number, not {value!r}", line)
                 return None
             number = int(value)
-            if f.range == XSD.positiveInteger and number < 1 or f.range == XSD.nonNegativeInteger and number < 0:
-                self.problem(f"{tname}: {f.key!r} must be positive, not {number}", line)
+            if f.minimum is not None and number < f.minimum:
+                self.problem(f"{tname}: {f.key!r} must be at least {f.minimum}, not {number}", line)
                 return None
             return number
         if f.range == XSD.boolean:

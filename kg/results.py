@@ -10,7 +10,6 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import UsageError
 from .namespaces import PREFIXES
@@ -139,36 +138,13 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table") -> None:
         raise UsageError(f"unknown result format {fmt!r} (choose from {', '.join(TABLE_FORMATS)})")
 
 
-def _rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    dt = term.datatype.value
-    return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
-
-
-def result_graph(result: QueryResult) -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    for t in result.triples:
-        g.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
-    return g
-
-
 def write_graph(result: QueryResult, out: TextIO, fmt: str = "ttl") -> None:
-    """Write CONSTRUCT or DESCRIBE triples as RDF."""
-    from .serialize import FORMATS, serialize  # a Graph is a one-graph dataset here
+    """Write CONSTRUCT or DESCRIBE triples as RDF (quad formats put them in the default graph)."""
+    from .serialize import FORMATS, OUTPUT_PREFIXES
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(GRAPH_FORMATS)})")
-    from rdflib import Dataset
-
-    ds = Dataset()
-    g = ds.graph(URIRef("urn:kg:query-result"))
-    for triple in result_graph(result):
-        g.add(triple)
-    out.write(serialize(ds, fmt))
+    oxfmt, quads = FORMATS[fmt]
+    items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples] \
+        if quads else result.triples
+    out.write(ox.serialize(items, format=oxfmt, prefixes=OUTPUT_PREFIXES).decode("utf-8"))

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
 from . import resources
@@ -31,6 +30,7 @@ class Field:
     max_count: int | None = None
     nested: list[Field] = field(default_factory=list)
     concepts: dict[str, URIRef] = field(default_factory=dict)
+    minimum: int | None = None  # sh:minInclusive, for whole numbers
 
     @property
     def many(self) -> bool:
@@ -85,6 +85,8 @@ def _fields(shapes: Graph, ontology: Graph, shape: URIRef, is_sub) -> dict[str, 
         mx = shapes.value(prop, SH.maxCount)
         f = Field(str(key), path, LITERAL, dtype or XSD.string,
                   int(mn) if mn is not None else 0, int(mx) if mx is not None else None)
+        low = shapes.value(prop, SH.minInclusive)
+        f.minimum = int(low) if low is not None else None
         if node is not None:
             f.kind = NESTED
             f.range = None
@@ -147,6 +149,3 @@ def load_schema() -> Schema:
     }
     return Schema(ontology, shapes, fact_types, entity_types, concept_predicates)
 
-
-def collection(graph: Graph, node) -> list:
-    return list(Collection(graph, node))

@@ -1,119 +1,120 @@
-"""Writing RDF to files and streams: deterministic, and atomic on disk."""
+"""Writing the graph out of a store: to files (atomically) or to streams.
+
+Everything is written by Oxigraph's serializers, straight from the store, so
+that a graph of millions of triples streams out without becoming Python
+objects. Output from an on-disk store is deterministic: Oxigraph keeps its
+indexes ordered by the content of the terms, so equal graphs give equal bytes.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterable
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .namespaces import KGR, PREFIXES
 
-# Formats by the name users give them, with rdflib's name and whether it keeps
-# named graphs.
+# Extra prefixes for output only, so that fact and document IRIs read short.
+OUTPUT_PREFIXES = {**{p: str(ns) for p, ns in PREFIXES.items()},
+                   "fact": str(KGR) + "fact/", "doc": str(KGR) + "doc/", "graph": str(KGR) + "graph/"}
+
+# Formats by the name users give them: Oxigraph's format, and whether it keeps named graphs.
 FORMATS = {
-    "ttl": ("turtle", False), "turtle": ("turtle", False),
-    "nt": ("nt", False), "ntriples": ("nt", False),
-    "jsonld": ("json-ld", True), "json-ld": ("json-ld", True),
-    "trig": ("trig", True), "nq": ("nquads", True), "nquads": ("nquads", True),
-    "xml": ("xml", False), "rdfxml": ("xml", False),
+    "ttl": (ox.RdfFormat.TURTLE, False), "turtle": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False), "ntriples": (ox.RdfFormat.N_TRIPLES, False),
+    "xml": (ox.RdfFormat.RDF_XML, False), "rdfxml": (ox.RdfFormat.RDF_XML, False),
+    "jsonld": (ox.RdfFormat.JSON_LD, True), "json-ld": (ox.RdfFormat.JSON_LD, True),
+    "trig": (ox.RdfFormat.TRIG, True), "nq": (ox.RdfFormat.N_QUADS, True), "nquads": (ox.RdfFormat.N_QUADS, True),
 }
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` so that a reader sees the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_output(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _bind(g) -> None:
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
+class atomic_output:
+    """A binary file handle whose content replaces ``path`` only if the block ends without error."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self) -> BinaryIO:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self.fh = os.fdopen(fd, "wb")
+        return self.fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+            self.fh.close()
+            if exc_type is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self.tmp, 0o666 & ~umask)
+                os.replace(self.tmp, self.path)
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
 
 
-def _sorted_lines(text: str) -> str:
-    lines = sorted(set(line for line in text.splitlines() if line.strip()))
-    return "\n".join(lines) + ("\n" if lines else "")
+def data_graphs(store: ox.Store, exclude: Iterable[ox.NamedNode] = ()) -> list[ox.NamedNode]:
+    """The store's named graphs in IRI order, less ``exclude``."""
+    skip = {g.value for g in exclude}
+    return sorted((g for g in store.named_graphs() if g.value not in skip), key=lambda g: g.value)
 
 
-def serialize(ds: Dataset, fmt: str) -> str:
-    """Serialize a dataset in one of FORMATS. Graph-less formats get the union.
+def union_triples(store: ox.Store, graphs: list[ox.NamedNode]):
+    """Each triple of the given graphs once (a fact stated by two documents is in both)."""
+    values = " ".join(f"<{g.value}>" for g in graphs)
+    return store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
+                       f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} }}")
 
-    Output is deterministic for the same dataset: line formats are sorted, and
-    rdflib's Turtle and TriG writers sort subjects and predicates.
+
+def _strip_prefix_lines(data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and (lines[n].startswith(b"@prefix") or not lines[n].strip()):
+        n += 1
+    return b"\n".join(lines[n:]).rstrip(b"\n")
+
+
+def write_trig(store: ox.Store, out: BinaryIO, graphs: list[ox.NamedNode]) -> None:
+    """TriG with one block per graph, in IRI order, and the prefixes declared once."""
+    out.write(b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in OUTPUT_PREFIXES.items()))
+    for g in graphs:
+        body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=g, prefixes=OUTPUT_PREFIXES)
+        out.write(f"\n<{g.value}> {{\n".encode() + _strip_prefix_lines(body) + b"\n}\n")
+
+
+def write(store: ox.Store, fmt: str, out: BinaryIO, exclude: Iterable[ox.NamedNode] = ()) -> None:
+    """Write the store's data graphs in ``fmt`` (a key of FORMATS) to a binary stream.
+
+    Quad formats keep one named graph per document; triple formats carry their union.
     """
-    name, keeps_graphs = FORMATS[fmt]
-    if name == "trig":
-        return _trig(ds)
-    if keeps_graphs:
-        target = ds
-        _bind(target)
+    oxfmt, keeps_graphs = FORMATS[fmt]
+    graphs = data_graphs(store, exclude)
+    if oxfmt == ox.RdfFormat.TRIG:
+        write_trig(store, out, graphs)
+    elif keeps_graphs:
+        quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+        ox.serialize(quads, out, oxfmt, prefixes=OUTPUT_PREFIXES)
     else:
-        target = Graph()
-        _bind(target)
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            target.add((s, p, o))
-    if name == "json-ld":
-        context = {p: str(ns) for p, ns in PREFIXES.items()}
-        return target.serialize(format="json-ld", context=context, indent=2, sort_keys=True)
-    text = target.serialize(format=name)
-    if name in ("nt", "nquads"):
-        text = _sorted_lines(text)
-    return text
+        ox.serialize(union_triples(store, graphs), out, oxfmt, prefixes=OUTPUT_PREFIXES)
 
 
-def _trig(ds: Dataset) -> str:
-    """TriG with graphs in IRI order, each written by the (sorting) Turtle writer.
-
-    rdflib's own TriG writer orders graphs by chance, so equal datasets could
-    give different bytes.
-    """
-    header: dict[str, str] = {}
-    blocks = []
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if len(ctx) == 0:
-            continue
-        g = Graph()
-        _bind(g)
-        for triple in ctx:
-            g.add(triple)
-        text = g.serialize(format="turtle")
-        # rdflib writes every @prefix line first; the rest is kept verbatim,
-        # since a multi-line literal must not be re-indented.
-        lines = text.split("\n")
-        n = 0
-        while n < len(lines) and (lines[n].startswith("@prefix") or not lines[n].strip()):
-            if lines[n].startswith("@prefix"):
-                header[lines[n]] = lines[n]
-            n += 1
-        body = "\n".join(lines[n:]).rstrip("\n")
-        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
-    return "\n".join(sorted(header)) + "\n\n" + "\n".join(blocks)
-
-
-def write_dataset_files(ds: Dataset, out: Path, extra: dict[str, str]) -> list[Path]:
-    """Write kg.ttl, kg.trig and ``extra`` files into ``out``, each atomically.
-
-    Everything is serialized in memory first, so a failure leaves ``out`` as it was.
-    """
-    payload = {"kg.ttl": serialize(ds, "ttl"), "kg.trig": serialize(ds, "trig"), **extra}
+def write_store_files(store: ox.Store, out: Path, exclude: Iterable[ox.NamedNode] = ()) -> list[Path]:
+    """Write kg.ttl and kg.trig from the store into ``out``, each atomically."""
     written = []
-    for name, text in payload.items():
-        path = out / name
-        atomic_write(path, text)
-        written.append(path)
+    for name, fmt in (("kg.ttl", "ttl"), ("kg.trig", "trig")):
+        with atomic_output(out / name) as fh:
+            write(store, fmt, fh, exclude)
+        written.append(out / name)
     return written

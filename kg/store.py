@@ -1,9 +1,13 @@
-"""Where queries run: the built graph in an engine that compares dates correctly.
+"""Where queries run: the built graph in Oxigraph, on disk by default.
 
-rdflib's own SPARQL engine compares xsd:gYear and xsd:gYearMonth wrongly and
-slows down badly past 100k triples, so queries run on Oxigraph (pyoxigraph),
-in memory, loaded from build/kg.trig with the ontology beside it. The default
-graph of every query is the union of all graphs.
+`kg build` leaves an Oxigraph store in build/store/ (RocksDB). Commands open
+it read-only, so a query starts at once, without parsing Turtle, however large
+the graph. ``Store.open(build, in_memory=True)`` instead loads the graph into
+memory, which is several times faster on analytic queries over the whole
+graph and costs a load of a few seconds per million triples (see
+bench/README.md). rdflib's own SPARQL engine is not used: it compares
+xsd:gYear and xsd:gYearMonth wrongly and slows down badly past 100k triples.
+The default graph of every query is the union of all graphs.
 """
 
 from __future__ import annotations
@@ -20,26 +24,41 @@ ONTOLOGY_GRAPH = ox.NamedNode(str(KGR["graph/ontology"]))
 
 
 class Store:
-    """A queryable copy of a build folder."""
+    """A queryable built graph."""
 
     def __init__(self, oxstore: ox.Store, source: str = ""):
         self._store = oxstore
         self.source = source
 
     @classmethod
-    def open(cls, build: str | Path = "build") -> Store:
+    def open(cls, build: str | Path = "build", *, in_memory: bool = False) -> Store:
+        """Open the store `kg build` wrote into ``build``; raise NotBuiltError if there is none."""
         build = Path(build)
-        trig = build / "kg.trig"
-        if not trig.is_file():
+        path = build / "store"
+        if not path.is_dir():
             raise NotBuiltError(f"no built graph in {build}/ (run `kg build` first)")
-        store = ox.Store()
         try:
-            store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
-            store.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE,
-                            to_graph=ONTOLOGY_GRAPH)
-        except (SyntaxError, ValueError) as exc:
-            raise NotBuiltError(f"{trig} cannot be read ({exc}); run `kg build` again") from None
-        return cls(store, str(build))
+            disk = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise NotBuiltError(f"the store in {path} cannot be opened ({exc}); run `kg build` again") from None
+        if not in_memory:
+            return cls(disk, str(build))
+        memory = ox.Store()
+        memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+        return cls(memory, str(build))
+
+    @classmethod
+    def from_files(cls, *paths: str | Path) -> Store:
+        """An in-memory store of RDF files (any format Oxigraph reads), with the ontology beside them."""
+        store = ox.Store()
+        for path in paths:
+            store.bulk_load(path=str(path))
+        store.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+        return cls(store, ", ".join(map(str, paths)))
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
 
     def __len__(self) -> int:
         return len(self._store)
@@ -52,6 +71,3 @@ class Store:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from None
-
-    def quads(self):
-        return self._store.quads_for_pattern(None, None, None, None)

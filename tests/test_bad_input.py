@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
+from kg.export import export
 
 from .conftest import SEED_RAW, invoke
 
@@ -44,8 +45,16 @@ def previous_build(tmp_path) -> Path:
     return out
 
 
+def _snapshot(out: Path) -> dict[str, bytes]:
+    """Every file of a build folder, and the store's content as N-Quads."""
+    files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    files["store"] = export("nq", out)
+    files["folders"] = repr(sorted(p.name for p in out.iterdir() if p.is_dir())).encode()
+    return files
+
+
 def _unchanged(out: Path, before: dict[str, bytes]) -> None:
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _snapshot(out) == before
 
 
 CASES = {
@@ -67,7 +76,7 @@ CASES = {
 def test_malformed_fact_sheet_names_file_line_and_reason_and_keeps_build(case, raw_copy, previous_build):
     old, new, reason = CASES[case]
     path = _break(raw_copy, old, new)
-    before = {p.name: p.read_bytes() for p in previous_build.iterdir()}
+    before = _snapshot(previous_build)
     stderr = _build_fails(raw_copy, previous_build)
     first = stderr.splitlines()[0]
     assert reason in first, stderr

@@ -1,0 +1,147 @@
+"""The embedded store: incremental rebuilds, the shapes compiled to SPARQL, and both ways to open it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from rdflib import Dataset, Graph
+
+import kg
+from kg.errors import ValidationError
+from kg.export import export
+from kg.query import run
+from kg.schema import load_schema
+from kg.store import Store
+from kg.validate import check_store, compile_shapes
+
+from .conftest import SEED_RAW
+
+
+def _files(out):
+    return {name: (out / name).read_bytes() for name in ("kg.ttl", "kg.trig", "summary.json")}
+
+
+def test_rebuilding_after_one_change_redoes_only_that_document(raw_copy, tmp_path):
+    out = tmp_path / "build"
+    first = kg.build(raw_copy, out)
+    assert sorted(first.rebuilt) == ["000_7ea689264487c6d2", "004_05d95eeefa1e2818"]
+    again = kg.build(raw_copy, out)
+    assert again.rebuilt == []
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("quantity: 4", "quantity: 4\n    value: undisclosed"),
+                     encoding="utf-8")
+    incremental = kg.build(raw_copy, out)
+    assert incremental.rebuilt == ["004_05d95eeefa1e2818"]
+    full = kg.build(raw_copy, tmp_path / "full", full=True)
+    assert _files(out) == _files(tmp_path / "full")
+    assert export("nq", out) == export("nq", tmp_path / "full")
+    assert "undisclosed" in (out / "kg.ttl").read_text(encoding="utf-8")
+    assert full.summary() == incremental.summary()
+
+
+def test_removing_a_document_removes_its_graph(raw_copy, tmp_path):
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    (raw_copy / "000_7ea689264487c6d2.txt").unlink()
+    (raw_copy / "000_7ea689264487c6d2.facts.yaml").unlink()
+    result = kg.build(raw_copy, out)
+    assert result.documents == 1 and result.rebuilt == []
+    assert _files(out) == _files(kg.build(raw_copy, tmp_path / "full", full=True).out)
+
+
+def test_a_failed_build_leaves_no_temporary_files(raw_copy, tmp_path):
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("weapon: Mi-35M", "weapon: Nothing"), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        kg.build(raw_copy, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "raw"]
+    assert sorted(p.name for p in out.iterdir()) == ["kg.trig", "kg.ttl", "manifest.json", "store", "summary.json"]
+
+
+def test_on_disk_and_in_memory_give_the_same_answers(built):
+    disk, memory = Store.open(built), Store.open(built, in_memory=True)
+    assert len(disk) == len(memory)
+    def answers(store, name):
+        # GROUP_CONCAT joins quotes in no set order; compare them as sets.
+        return [{k: (frozenset(v.split(" | ")) if v and k in ("quotes", "sources") else v) for k, v in row.items()}
+                for row in run(name, store).dicts()]
+
+    for name in ("dyad", "posts", "treaty-status"):
+        assert answers(disk, name) == answers(memory, name)
+
+
+def test_exports_leave_the_ontology_out_unless_asked(built):
+    g = Graph().parse(data=export("ttl", built).decode(), format="turtle")
+    assert json.loads((built / "summary.json").read_text())["triples"] == len(g)
+    with_ontology = Graph().parse(data=export("ttl", built, with_ontology=True).decode(), format="turtle")
+    assert len(with_ontology) > len(g)
+
+
+@pytest.fixture(scope="module")
+def seed_graph(built):
+    """The seed graph with the ontology, as rdflib sees it (for pyshacl) and as Oxigraph does."""
+    ds = Dataset()
+    ds.parse(data=export("nq", built, with_ontology=True).decode(), format="nquads")
+    union = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def _pyshacl_focus_nodes(graph: Graph) -> set[str]:
+    from pyshacl import validate
+
+    schema = load_schema()
+    conforms, results, _ = validate(graph, shacl_graph=schema.shapes, inference="none", advanced=True)
+    from kg.namespaces import SH
+
+    report = next(results.subjects(SH.conforms, None))
+    return {str(results.value(r, SH.focusNode)) for r in results.objects(report, SH.result)}
+
+
+def _ours(graph: Graph) -> set[str]:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(input=graph.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+    return {v.focus for v in check_store(store, compile_shapes(load_schema().shapes))}
+
+
+def test_compiled_shapes_agree_with_pyshacl_on_the_seed_graph(seed_graph):
+    assert _pyshacl_focus_nodes(seed_graph) == set() == _ours(seed_graph)
+
+
+@pytest.mark.parametrize("breakage", ["drop supplier", "two quantities", "bad datatype", "speech without role",
+                                      "statement without speaker", "citation without quote", "dates reversed"])
+def test_compiled_shapes_agree_with_pyshacl_on_broken_graphs(seed_graph, breakage):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kg.namespaces import KG, KGR
+
+    g = Graph()
+    for t in seed_graph:
+        g.add(t)
+    order = KGR["fact/pakistan-orders-mi-35m-2015"]
+    if breakage == "drop supplier":
+        g.remove((order, KG.supplier, None))
+    elif breakage == "two quantities":
+        g.add((order, KG.quantity, Literal(5)))
+    elif breakage == "bad datatype":
+        g.set((order, KG.quantity, Literal("four")))
+    elif breakage == "speech without role":
+        g.remove((URIRef(str(KGR["fact/svi-conference-pakistan-russia-2023"]) + "/speakers/2"), KG.speechRole, None))
+    elif breakage == "statement without speaker":
+        fact = KGR["fact/kidwai-south-asia-disputes"]
+        g.remove((fact, KG.speaker, None))
+    elif breakage == "citation without quote":
+        cit = next(g.objects(order, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+        g.remove((cit, KG.quote, None))
+    elif breakage == "dates reversed":
+        g.set((order, KG.earliestDate, Literal("2016-01-01", datatype=XSD.date)))
+    theirs, ours = _pyshacl_focus_nodes(g), _ours(g)
+    assert theirs and theirs == ours
