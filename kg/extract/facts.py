@@ -1,0 +1,202 @@
+"""Drafting facts from a document: run every rule over its sentences, then merge and link.
+
+Each rule (kg.extract.rules_*) looks for the words that signal its kind of
+fact (a trigger: "signed", "joined", "will visit", "exercise") and fills the
+roles from the entity mentions around it (kg.extract.context). The rules know
+English news and press-release phrasing, not any one document: no rule names
+a state, person or event. Here the drafts of one document are merged where
+they state the same fact (kg.extract.identity), statements are tied to the
+conference they were made at, and states of affairs reported there are dated
+by it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import dates
+from .context import Context
+from .identity import dates_compatible, identity, KEY_ROLES, NAME_KEYS, similar_names
+from .model import DraftFact
+from .rules_events import rule_conference, rule_exercise, rule_speakers
+from .rules_people import rule_meeting, rule_office, rule_statement, rule_visit
+from .rules_ties import (
+    rule_agreement, rule_anniversary, rule_mechanism, rule_members_listed, rule_membership, rule_relations,
+    rule_treaty_status)
+from .rules_transfers import rule_arms, rule_energy
+from .timex import as_of
+
+
+def draft_facts(ctx: Context) -> list[DraftFact]:
+    """Every fact the rules find in the document, merged and linked."""
+    arms_state: dict = {}
+    stmt_state: dict = {}
+    treaty_carry: dict = {}
+    for s in ctx.sents:
+        new: list[DraftFact] = []
+        new += rule_office(ctx, s)
+        new += rule_membership(ctx, s)
+        new += rule_members_listed(ctx, s)
+        new += rule_treaty_status(ctx, s, treaty_carry)
+        new += rule_arms(ctx, s, arms_state)
+        new += rule_energy(ctx, s)
+        new += rule_exercise(ctx, s)
+        confs = rule_conference(ctx, s)
+        new += confs
+        ctx.facts.extend(new)
+        new = []
+        rule_speakers(ctx, s)
+        visits = rule_visit(ctx, s)
+        for v in visits:
+            occasion = [c for c in confs if c.fields.get("_span", (0, 0))[0] > v.fields.get("_span", (0, 0))[0]]
+            if occasion:
+                v.links["occasion"] = occasion[0]
+        new += visits
+        new += rule_meeting(ctx, s, ctx.facts + new)
+        new += rule_agreement(ctx, s)
+        new += rule_relations(ctx, s)
+        new += rule_anniversary(ctx, s)
+        new += rule_mechanism(ctx, s)
+        new += rule_statement(ctx, s, stmt_state)
+        ctx.facts.extend(new)
+    facts = merge(ctx.facts)
+    _link_statements(facts, ctx)
+    _anchor_states(facts, ctx)
+    for f in facts:
+        f.fields.pop("_synthetic", None)
+        f.fields.pop("_span", None)
+        f.fields.pop("_explicit_date", None)
+        f.confidence = round(max(0.05, min(0.95, f.confidence)), 2)
+        if f.planned is False and f.date is not None and f.date.earliest() and f.date.earliest() > ctx.reference.latest():
+            f.planned = True
+    return facts
+
+
+def _roles(f: DraftFact) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for p in f.participants:
+        out.setdefault(p.role, set()).add(p.key)
+    return out
+
+
+def same_fact(a: DraftFact, b: DraftFact) -> bool:
+    if a.type != b.type or not dates_compatible(a.date, b.date):
+        return False
+    ka = identity(a.type, _roles(a), a.fields.get("speaker_as_written"))
+    kb = identity(b.type, _roles(b), b.fields.get("speaker_as_written"))
+    name_key = NAME_KEYS.get(a.type)
+    if name_key and a.fields.get(name_key) and b.fields.get(name_key):
+        ignore = {w for p in a.participants + b.participants for w in re.findall(r"[a-z0-9]+", p.name.lower())}
+        if similar_names(a.fields[name_key], b.fields[name_key], ignore):
+            return a.type != "agreement" or ka == kb
+        if a.type in ("exercise", "conference", "cooperation_mechanism"):
+            return False
+    if a.type == "statement":
+        return False  # each attributed sentence is a statement of its own
+    if a.type in ("treaty_status", "membership") and a.fields.get("status") != b.fields.get("status"):
+        return False
+    if a.type == "office" and a.fields.get("post") != b.fields.get("post"):
+        return False
+    return ka == kb and all(ka) and a.type in KEY_ROLES
+
+
+def merge(facts: list[DraftFact]) -> list[DraftFact]:
+    """Fold together drafts of the same fact, keeping the finer date and every quote."""
+    out: list[DraftFact] = []
+    for f in facts:
+        twin = next((g for g in out if same_fact(g, f)), None)
+        if twin is None:
+            out.append(f)
+            continue
+        for p in f.participants:
+            if not (twin.role(p.role) and KEY_ROLES and _single(twin.type, p.role)):
+                twin.add(p.role, p)
+        for k, v in f.fields.items():
+            if k not in twin.fields:
+                twin.fields[k] = v
+            elif k == "speakers":
+                for sp in v:
+                    if not any(x[0].key == sp[0].key for x in twin.fields[k]):
+                        twin.fields[k].append(sp)
+        if f.date is not None and (twin.date is None or _finer(f.date, twin.date)):
+            twin.date = f.date
+        for q in f.quotes:
+            if all(q.start != x.start for x in twin.quotes) and len(twin.quotes) < 5:
+                twin.quotes.append(q)
+        for k, v in f.links.items():
+            twin.links.setdefault(k, v)
+        for other in out:
+            for k, v in list(other.links.items()):
+                if v is f:
+                    other.links[k] = twin
+        twin.confidence = max(twin.confidence, f.confidence) + 0.05
+        twin.planned = twin.planned and f.planned or (twin.planned and f.date is None)
+        for g in facts:
+            for k, v in list(g.links.items()):
+                if v is f:
+                    g.links[k] = twin
+    return out
+
+
+_SINGLE_ROLES = {"member", "organization", "supplier", "recipient", "weapon", "manufacturer", "host", "location",
+                 "party", "treaty", "person", "accredited_to", "visiting_state", "medium", "auspices", "series"}
+
+
+def _single(ftype: str, role: str) -> bool:
+    return role in _SINGLE_ROLES
+
+
+def _finer(a: dates.DateSpec, b: dates.DateSpec) -> bool:
+    order = {"year": 0, "month": 1, "day": 2}
+    if a.qualifier is None and b.qualifier is not None:
+        return True
+    if (a.qualifier is None) == (b.qualifier is None):
+        return order[a.precision] > order[b.precision]
+    return False
+
+
+def _anchor_states(facts: list[DraftFact], ctx: Context) -> None:
+    """A state of affairs reported at an event ("as of" the reference date by default)
+    is reported true as of that event: the conference it was said at, or the statement's day."""
+    when: dict[int, dates.DateSpec] = {}
+    for f in facts:
+        if f.date is None:
+            continue
+        if f.type == "conference" and not f.planned:
+            for q in f.quotes:
+                when.setdefault(q.start, f.date)
+        elif f.type == "statement" and f.links.get("made_at") is not None:
+            for q in f.quotes:
+                when[q.start] = f.date
+    for f in facts:
+        d = f.date
+        if f.type not in ("office", "membership", "treaty_status"):
+            continue
+        if d is None or d.qualifier not in ("as of", "before") or d.start != ctx.reference or d.end is not None:
+            continue
+        event = when.get(f.quote.start)
+        if event is not None and event.qualifier is None:
+            f.date = as_of(event, d.qualifier) if d.qualifier == "as of" else as_of(event.start, "before")
+
+
+def _link_statements(facts: list[DraftFact], ctx: Context) -> None:
+    """Statements made at the conference the document reports take its date and point to it."""
+    confs = [f for f in facts if f.type == "conference" and not f.planned and f.fields.get("speakers")]
+    if not confs:
+        return
+    for f in facts:
+        if f.type != "statement" or f.links.get("made_at") is not None:
+            continue
+        if f.fields.get("_explicit_date"):
+            continue
+        for c in confs:
+            if c.sentence > f.sentence:
+                continue
+            speakers = {p.key for p, _, _ in c.fields.get("speakers", [])}
+            who = f.keys("speaker")
+            written = (f.fields.get("speaker_as_written") or "").lower()
+            if who & speakers or re.search(r"speaker|participant|panel|delegate", written):
+                f.links["made_at"] = c
+                f.date = c.date
+                f.confidence += 0.05
+                break
