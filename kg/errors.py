@@ -64,3 +64,7 @@ class UsageError(KGError):
     """An option or argument that makes no sense."""
 
     exit_code = 2
+
+
+class UnknownEntityError(UsageError):
+    """A name given on the command line that no entity in the graph goes by."""

@@ -53,3 +53,14 @@ def assert_isomorphic(expected, actual) -> None:
     lines = [f"- {t}" for t in sorted(only_a)][:20] + [f"+ {t}" for t in sorted(only_b)][:20]
     raise AssertionError(
         f"graphs differ: {len(only_a)} triple(s) only expected, {len(only_b)} only actual\n" + "\n".join(lines))
+
+
+@pytest.fixture(scope="session")
+def hostile_built(tmp_path_factory) -> Path:
+    """A build folder from a tiny raw/ whose names, quotes and title are HTML and script (tests/hostile.py)."""
+    from .hostile import write_hostile_raw
+
+    root = tmp_path_factory.mktemp("hostile")
+    out = root / "build"
+    kg.build(write_hostile_raw(root / "raw"), out)
+    return out

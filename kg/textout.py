@@ -1,0 +1,49 @@
+"""Text for a terminal: untrusted names and quotes made harmless, and plain tables.
+
+Names, labels and quotes come from fact sheets and source documents. Printed
+raw, a control character in them (an ANSI escape, a carriage return) could
+rewrite what a person sees in the terminal, so every cell goes through
+``safe`` first.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+# C0 and C1 control characters, DEL, and the bidirectional overrides that can
+# make text read in a different order from the bytes.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: object) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``) and runs of
+    white space squeezed to one space, so it prints on one line as written."""
+    value = " ".join(str(text).split())
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), value)
+
+
+def write_table(headers: Sequence[str], rows: Sequence[Sequence[object]], out: TextIO,
+                widths: Sequence[int] | None = None) -> None:
+    """Write ``rows`` under ``headers`` as aligned columns, wrapping cells at ``widths``.
+
+    Cells are passed through ``safe``; a width of 0 means the column is not wrapped.
+    """
+    limits = list(widths) if widths else [0] * len(headers)
+    cells = [[textwrap.wrap(safe(v), w) if w else [safe(v)] for v, w in zip(row, limits)] for row in rows]
+    cells = [[lines or [""] for lines in row] for row in cells]
+    sizes = [len(h) for h in headers]
+    for row in cells:
+        for i, lines in enumerate(row):
+            sizes[i] = max(sizes[i], *(len(line) for line in lines))
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(s) for v, s in zip(values, sizes)).rstrip() + "\n"
+
+    out.write(line(headers))
+    out.write(line(["-" * s for s in sizes]))
+    for row in cells:
+        for k in range(max(len(c) for c in row)):
+            out.write(line([c[k] if k < len(c) else "" for c in row]))
