@@ -48,6 +48,7 @@ from .validate import check_store, compile_shapes
 
 REGISTRY_FILE = "entities.yaml"
 MANIFEST = "manifest.json"
+FLUSH_QUADS = 500_000  # quads held before a bulk load: bounds memory, keeps the loader's calls few
 STORE_DIR = "store"
 ONTOLOGY_GRAPH = KGR["graph/ontology"]
 
@@ -349,7 +350,7 @@ def _content_digest(fact: Fact) -> str:
     return hashlib.sha256(repr(fact.content_key()).encode()).hexdigest()[:24]
 
 
-def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store,
+def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store, pending: list[ox.Quad],
                     problems: list[KGError]) -> DocumentEntry | None:
     doc = read_document(doc_path)
     graph = _iri(graph_iri(doc.id))
@@ -383,8 +384,17 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
     entry.quads = len(quads)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-    store.bulk_extend(quads)
+    pending.extend(quads)
+    if len(pending) >= FLUSH_QUADS:
+        _flush(store, pending)
     return entry
+
+
+def _flush(store: ox.Store, pending: list[ox.Quad]) -> None:
+    """Load the quads gathered so far; the bulk loader is fast per quad but slow per call."""
+    if pending:
+        store.bulk_extend(pending)
+        pending.clear()
 
 
 def _check_across_documents(entries: dict[str, DocumentEntry], schema: Schema) -> tuple[list[KGError], dict]:
@@ -469,6 +479,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
     try:
         entries: dict[str, DocumentEntry] = {}
         rebuilt: list[str] = []
+        pending: list[ox.Quad] = []
         for doc_path in doc_paths:
             digest = _digest(doc_path.read_bytes(), _read_bytes(sheet_path_for(doc_path)))
             old = previous.get(doc_path.stem) if previous else None
@@ -476,13 +487,14 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
                 entries[doc_path.stem] = old
                 continue
             try:
-                entry = _build_document(doc_path, sources, digest, store, problems)
+                entry = _build_document(doc_path, sources, digest, store, pending, problems)
             except SourceError as exc:
                 problems.append(exc)
                 continue
             if entry is not None:
                 entries[doc_path.stem] = entry
                 rebuilt.append(doc_path.stem)
+        _flush(store, pending)
         for gone in sorted(set(previous or {}) - doc_ids):
             store.remove_graph(_iri(graph_iri(gone)))
         found, index = _check_across_documents(entries, schema)
@@ -500,7 +512,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         store.bulk_extend(_ontology_quads())
         store.flush()
 
-        violations = check_store(store, compile_shapes(schema.shapes))
+        violations = check_store(store, compile_shapes(schema.shapes, schema.ontology))
         if violations:
             raise ValidationError([_locate(v, index) for v in violations])
 
@@ -523,7 +535,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         for path in staged:
             os.replace(path, out / path.name)
     except BaseException:
-        store = None
+        store = None  # noqa: F841 - drop the handle, so RocksDB closes before its folder goes
         gc.collect()
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -25,6 +25,75 @@ BUILD_OPTION = click.option("--build", "build_dir", default="build", show_defaul
                             help="Folder `kg build` wrote to.")
 
 
+def store_options(fn):
+    """--store, --update-url, --gsp-url and --user: a SPARQL 1.1 server instead of the build folder."""
+    for option in reversed([
+        click.option("--store", "store_url", metavar="QUERY_URL",
+                     help="A SPARQL 1.1 query endpoint to use instead of --build (also KG_STORE or kg.ini)."),
+        click.option("--update-url", metavar="URL", help="Its SPARQL Update endpoint (default: the query URL)."),
+        click.option("--gsp-url", metavar="URL", help="Its Graph Store Protocol endpoint, for faster loads."),
+        click.option("--user", metavar="NAME", help="HTTP basic auth user; the password from KG_STORE_PASSWORD."),
+        click.option("--in-memory/--on-disk", "in_memory", default=None,
+                     help="Query the build in memory (faster queries, a load first) or on disk; "
+                          "by default memory for graphs up to 64 MB of TriG."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+STORE_KEYS = ("store_url", "update_url", "gsp_url", "user", "in_memory")
+
+
+def take_store(build_dir: Path, options: dict):
+    """Remove the store_options from a command's keyword arguments and open what they name."""
+    return open_store(build_dir, **{key: options.pop(key, None) for key in STORE_KEYS})
+
+
+def open_store(build_dir: Path, store_url=None, update_url=None, gsp_url=None, user=None, in_memory=None):
+    """The store a command reads: the server named by --store (or KG_STORE, or kg.ini), else the build."""
+    from .remote import RemoteConfig, RemoteStore
+    from .store import Store
+
+    config = RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
+    return RemoteStore(config) if config else Store.open(build_dir, in_memory=in_memory)
+
+
+# Options that choose part of the graph, spelled the same by every command that
+# draws, exports, lists or measures ties (see kg.views.View).
+SINCE_OPTION = click.option("--since", metavar="DATE",
+                            help="Only facts that can fall on or after DATE (2016, 2016-05 or 2016-05-01).")
+UNTIL_OPTION = click.option("--until", metavar="DATE",
+                            help="Only facts that can fall on or before DATE (2016, 2016-05 or 2016-05-01).")
+TYPES_OPTION = click.option("--types", metavar="TYPES",
+                            help="Only these fact types, comma-separated (e.g. arms_order,exercise).")
+EVENTS_OPTION = click.option("--events/--no-events", default=True, show_default=True,
+                             help="Draw a fact with one party or more than two as an event node linked to "
+                                  "its parties, or fold it into one edge per pair of parties.")
+
+
+def view_options(fn):
+    """--focus, --depth, --dyad, --since, --until and --types, in that order in --help."""
+    for option in reversed([
+        click.option("--focus", metavar="ENTITY", help="Only the ties around ENTITY (a name, alias or id)."),
+        click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0),
+                     help="With --focus: how many facts away from ENTITY to reach."),
+        click.option("--dyad", nargs=2, metavar="A B", default=None,
+                     help="Only what lies between A and B: the facts both take part in, and the "
+                          "organizations, treaties and exercises each is tied to."),
+        SINCE_OPTION, UNTIL_OPTION, TYPES_OPTION,
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def make_view(focus=None, depth=1, dyad=None, since=None, until=None, types=None, **_ignored):
+    """A kg.views.View from the values of view_options."""
+    from .views import View
+
+    return View(focus=focus, depth=depth, dyad=tuple(dyad) if dyad else None, since=since, until=until,
+                types=tuple(t for t in types.split(",")) if types else None)
+
+
 def reports_errors(fn):
     """Turn the library's errors into messages on stderr and exit codes, without tracebacks."""
     @functools.wraps(fn)
@@ -74,7 +143,10 @@ def build(raw: Path, out: Path, as_json: bool):
     """
     from .build import build as run_build
 
+    from .viz import write_page
+
     result = run_build(raw, out)
+    page = write_page(out)
     if as_json:
         import json
 
@@ -87,6 +159,7 @@ def build(raw: Path, out: Path, as_json: bool):
     for name, count in sorted(result.facts_by_type.items()):
         click.echo(f"    {name:<22} {count}")
     click.echo(f"  triples    {result.triples}")
+    click.echo(f"  page       {page.path} (open it in a browser; it needs no network)")
 
 
 def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
@@ -109,8 +182,9 @@ def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
               help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt, xml, jsonld or trig for CONSTRUCT/DESCRIBE.")
 @click.option("--show", is_flag=True, help="Print the query text, with parameters filled in, instead of running it.")
 @BUILD_OPTION
+@store_options
 @reports_errors
-def query(query, list_queries, bindings, fmt, show, build_dir):
+def query(query, list_queries, bindings, fmt, show, build_dir, **server):
     """Run SPARQL over the built graph: a named query, a .rq file, or a query string.
 
     Prefixes kg:, kgr:, prov:, skos:, rdfs:, dcterms:, xsd:, org:, time: and
@@ -126,7 +200,6 @@ def query(query, list_queries, bindings, fmt, show, build_dir):
     """
     from .query import named_queries, prepare, resolve_query, run
     from .results import write_graph, write_results
-    from .store import Store
 
     if list_queries:
         for name, q in named_queries().items():
@@ -138,7 +211,7 @@ def query(query, list_queries, bindings, fmt, show, build_dir):
     if not query:
         raise click.UsageError("give a query (a name from --list, a .rq file or SPARQL text), or --list")
     named = resolve_query(query)
-    store = Store.open(build_dir)
+    store = open_store(build_dir, **server)
     if show:
         click.echo(prepare(named, store, _parse_bindings(bindings)))
         return
@@ -155,30 +228,102 @@ def query(query, list_queries, bindings, fmt, show, build_dir):
 
 @main.command()
 @click.option("--format", "-f", "fmt", default="ttl", show_default=True,
-              type=click.Choice(["ttl", "nt", "jsonld", "trig", "xml", "nq"]),
-              help="RDF format. trig, nq and jsonld keep one named graph per source document.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (replaced atomically); standard output by default.")
-@click.option("--with-ontology", is_flag=True, help="Include the ontology, so the file explains itself.")
+              type=click.Choice(["ttl", "nt", "jsonld", "trig", "xml", "nq", "graphml", "gexf", "csv"]),
+              help="RDF format (trig, nq and jsonld keep one named graph per source document), or a "
+                   "network for Gephi and Cytoscape: graphml, gexf, or csv (nodes.csv and edges.csv).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (replaced atomically); standard output by default. "
+                   "For --format csv, the folder to write nodes.csv and edges.csv into.")
+@click.option("--with-ontology", is_flag=True, help="Include the ontology, so the file explains itself (RDF formats).")
+@view_options
+@EVENTS_OPTION
 @BUILD_OPTION
+@store_options
 @reports_errors
-def export(fmt, output, with_ontology, build_dir):
-    """Write the built graph as Turtle, N-Triples, JSON-LD, TriG, N-Quads or RDF/XML.
+def export(fmt, output, with_ontology, build_dir, events, store_url, update_url, gsp_url, user, in_memory,
+           **view):
+    """Write the built graph as RDF (Turtle, N-Triples, JSON-LD, TriG, N-Quads,
+    RDF/XML) or as a network (GraphML, GEXF, CSV) with every node's and edge's
+    type, date and source.
+
+    The network formats take the same view options as `kg viz`; the RDF
+    formats always carry the whole graph.
 
     \b
     Examples:
         kg export > kg.ttl
         kg export --format trig -o kg.trig
+        kg export --format gexf -o kg.gexf
+        kg export --format csv -o gephi/ --no-events
+        kg export --format graphml --dyad Pakistan Russia -o pk-ru.graphml
     """
+    from .network import NETWORK_FORMATS, export_network
+
+    source = open_store(build_dir, store_url, update_url, gsp_url, user, in_memory)
+    if fmt in NETWORK_FORMATS:
+        out = output if output is not None else sys.stdout
+        written = export_network(fmt, source, out, make_view(**view), events=events)
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+        return
+    from .errors import UsageError
+
+    if any(view.get(k) for k in ("focus", "dyad", "since", "until", "types")):
+        raise UsageError("--focus, --dyad, --since, --until and --types apply to graphml, gexf and csv")
+    if output is not None and output.is_dir():
+        raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
     from .export import export as run_export
 
     if output is None:
-        text = run_export(fmt, build_dir, with_ontology=with_ontology)
-        click.echo(text, nl=False)
+        stdout = click.get_binary_stream("stdout")
+        run_export(fmt, source, stdout, with_ontology=with_ontology)
+        stdout.flush()
     else:
-        run_export(fmt, build_dir, output, with_ontology=with_ontology)
+        run_export(fmt, source, output, with_ontology=with_ontology)
         click.echo(f"wrote {output}", err=True)
 
+
+@main.command()
+@BUILD_OPTION
+@store_options
+@reports_errors
+def push(build_dir, store_url, update_url, gsp_url, user, in_memory):
+    """Load the built graph into a SPARQL 1.1 server: one named graph per document.
+
+    Graphs the server already holds unchanged are skipped, and a push cut off
+    half-way is finished by running it again. Without --gsp-url the triples go
+    in SPARQL Update INSERT DATA batches. Afterwards, `kg query --store URL`
+    and `kg export --store URL` read from the server.
+
+    \b
+    Examples:
+        kg push --store http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update
+        KG_STORE_PASSWORD=secret kg push --store https://db.example.org/sparql --user analyst
+    """
+    from .remote import RemoteConfig, RemoteStore, push as run_push
+
+    config = RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
+    if config is None:
+        raise click.UsageError("name the server: --store QUERY_URL (or set KG_STORE, or a kg.ini [store] section)")
+    report = run_push(build_dir, RemoteStore(config), progress=lambda g: click.echo(f"pushing {g}", err=True))
+    click.echo(f"pushed {len(report.pushed)} graph(s), {report.triples} triples; "
+               f"{len(report.unchanged)} unchanged; {len(report.removed)} removed")
+
+
+# The commands that draw, list and measure ties live beside this module; they
+# use the helpers above, so they are registered last.
+from .cli_graph import analyze, timeline, viz  # noqa: E402
+
+main.add_command(viz)
+main.add_command(timeline)
+main.add_command(analyze)
+
+
+from .cli_extract import eval_command, extract_command  # noqa: E402
+main.add_command(extract_command); main.add_command(eval_command)  # noqa: E702
+
+from .cli_serve import serve_command  # noqa: E402
+main.add_command(serve_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

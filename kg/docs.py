@@ -14,7 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .namespaces import KG, PREFIXES
-from .schema import CONCEPT, ENTITY, FACT, LITERAL, NESTED, Field, load_schema
+from .schema import CONCEPT, ENTITY, FACT, NESTED, Field, load_schema
 
 
 def _q(term) -> str:

@@ -46,8 +46,11 @@ class Document:
         words = quote.split()
         if not words:
             return None
+        exact = self.text.find(quote)
+        if exact >= 0 and quote == quote.strip():
+            return exact, exact + len(quote)
         pattern = r"\s+".join(re.escape(w) for w in words)
-        m = re.search(pattern, self.text)
+        m = re.compile(pattern).search(self.text)
         return (m.start(), m.end()) if m else None
 
 

@@ -19,6 +19,7 @@ document; every problem is reported with the sheet's path and line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from . import dates, yamlsrc
 from .documents import Document
 from .errors import DateError, KGError, SourceError
 from .registry import Registry
-from .schema import CONCEPT, ENTITY, FACT, LITERAL, NESTED, FactType, Field, Schema
+from .schema import CONCEPT, ENTITY, FACT, NESTED, FactType, Field, Schema
 
 COMMON_KEYS = ("type", "id", "date", "quote")
 INTEGER_TYPES = {XSD.integer, XSD.int}
@@ -84,16 +85,26 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def _derived_id(ftype: FactType, values: dict[str, list], date: dates.DateSpec) -> str:
-    """A stable id from what the fact says, so the same fact in two documents meets."""
+    """A stable id from what the fact says, so the same fact in two documents meets.
+
+    It names the type, every entity in a role, every status or kind, the fact's name or topic, and
+    its date; a long one is cut and given a digest of the whole, to stay unique.
+    """
     parts = [ftype.name.replace("_", "-")]
     for key, f in ftype.fields.items():
-        if f.kind == ENTITY and f.min_count >= 1:
+        if f.kind == ENTITY:
             parts += sorted(values.get(key, []))
+        elif f.kind == CONCEPT:
+            parts += sorted(str(v).rsplit("#", 1)[-1] for v in values.get(key, []))
     for key in ("name", "title", "topic", "commodity"):
         if key in values and values[key]:
-            parts.append(slugify(str(values[key][0]), 40))
-    parts.append(date.value().replace("/", "--"))
-    return slugify("-".join(parts), 120)
+            parts.append(str(values[key][0]))
+    parts.append((date.qualifier or "") + "-" + date.value().replace("/", "--"))
+    full = slugify("-".join(parts), 10_000)
+    if len(full) <= 100:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:10]
+    return f"{full[:89].rstrip('-')}-{digest}"
 
 
 class _Reader:

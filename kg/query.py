@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 
 from . import resources
 from .dates import parse_partial
@@ -131,18 +130,24 @@ def _literal(value: str) -> str:
 def _entity_term(store: Store, value: str) -> str:
     if value.startswith("<") and value.endswith(">"):
         return value
-    rows = store.query(
+    key = " ".join(value.split()).casefold()
+    # Most names are exact: ask for that one first, and fetch every name only to suggest some.
+    exact = store.execute(
+        sparql_prefixes() + "SELECT DISTINCT ?e WHERE { ?e skos:prefLabel|skos:altLabel|kg:acronym ?label . "
+        f"FILTER (LCASE(STR(?label)) = {_literal(key)}) ?e a ?t . ?t rdfs:subClassOf* kg:Entity }} ORDER BY ?e LIMIT 1")
+    if exact.rows:
+        return f"<{exact.rows[0][0].value}>"
+    rows = store.execute(
         sparql_prefixes()
         + "SELECT DISTINCT ?e ?label WHERE { ?e a ?t . ?t rdfs:subClassOf* kg:Entity . "
-        "?e skos:prefLabel|skos:altLabel|kg:acronym ?label }")
+        "?e skos:prefLabel|skos:altLabel|kg:acronym ?label }").rows
     names: dict[str, str] = {}
     display: dict[str, str] = {}
-    for row in rows:
-        iri = row["e"].value
-        names.setdefault(row["label"].value.casefold(), iri)
+    for iri_term, label in rows:
+        iri = iri_term.value
+        names.setdefault(label.value.casefold(), iri)
         names.setdefault(iri.rsplit("/", 1)[-1].casefold(), iri)
-        display.setdefault(row["label"].value.casefold(), row["label"].value)
-    key = " ".join(value.split()).casefold()
+        display.setdefault(label.value.casefold(), label.value)
     if key in names:
         return f"<{names[key]}>"
     close = []
@@ -215,25 +220,20 @@ def prepare(query: NamedQuery, store: Store, bindings: dict[str, str] | None = N
     return extra + text
 
 
-def run(query: str | NamedQuery, store: Store | str | Path = "build",
-        bindings: dict[str, str] | None = None) -> QueryResult:
-    """Run a named query, a .rq file or a SPARQL string against a build or a Store."""
-    if not isinstance(store, Store):
-        store = Store.open(store)
+def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = None) -> QueryResult:
+    """Run a named query, a .rq file or a SPARQL string.
+
+    ``store`` is a Store, a kg.remote.RemoteStore, or a build folder (default: build).
+    """
+    if store is None or isinstance(store, (str, Path)):
+        store = Store.open(store or "build")
     if not isinstance(query, NamedQuery):
         query = resolve_query(query)
     text = prepare(query, store, bindings)
     added = text.count("\n") - query.text.count("\n")  # the PREFIX lines prepare() put in front
     try:
-        result = store.query(text)
+        return store.execute(text)
     except QueryError as exc:
         exc.message = re.sub(r"error at (\d+):(\d+)",
                              lambda m: f"line {int(m.group(1)) - added}, column {m.group(2)}", exc.message)
         raise
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = [[solution[v] for v in variables] for solution in result]
-        return QueryResult("select", variables, rows)
-    return QueryResult("graph", triples=list(result))

@@ -46,11 +46,12 @@ class Entity:
     line: int = 0
 
 
+_FOLD = str.maketrans({".": " ", ",": " ", "’": "'"})
+
+
 def normalise(name: str) -> str:
     """The form names are matched in: case and punctuation folded, spaces squeezed."""
-    name = name.casefold().replace("’", "'")
-    name = re.sub(r"[.,]", " ", name)
-    return " ".join(name.split())
+    return " ".join(name.casefold().translate(_FOLD).split())
 
 
 class Registry:

@@ -78,8 +78,12 @@ def write_table(result: QueryResult, out: TextIO, width: int = 60) -> None:
     out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
 
 
-def write_results(result: QueryResult, out: TextIO, fmt: str = "table") -> None:
-    """Write SELECT or ASK results in ``fmt``: table, csv, tsv, json or xml."""
+def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, indent: int | None = 2) -> None:
+    """Write SELECT or ASK results in ``fmt``: table, csv, tsv, json or xml.
+
+    ``indent=None`` writes JSON compact, on one line: about three times faster
+    than indented (json's C encoder only works without indent), for programs.
+    """
     if result.kind == "graph":
         raise UsageError("a CONSTRUCT or DESCRIBE query gives triples: choose --format ttl, nt, xml, jsonld or trig")
     if fmt == "table":
@@ -91,7 +95,10 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table") -> None:
             doc = {"head": {"vars": result.variables}, "results": {"bindings": [
                 {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
                 for row in result.rows]}}
-        json.dump(doc, out, indent=2, ensure_ascii=False)
+        if indent is None:  # one string: json.dump streams through the pure-Python encoder
+            out.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+        else:
+            json.dump(doc, out, indent=indent, ensure_ascii=False)
         out.write("\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\r\n")

@@ -62,9 +62,15 @@ class Schema:
     fact_types: dict[str, FactType]
     entity_types: dict[str, URIRef]  # local name -> class
     concept_predicates: dict[URIRef, URIRef]  # status concept -> implied predicate
+    _subclass_cache: dict = field(default_factory=dict, repr=False)
 
     def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
-        return ancestor in set(self.ontology.transitive_objects(cls, RDFS.subClassOf))
+        """Whether ``cls`` is ``ancestor`` or a subclass of it (asked for every value of every fact)."""
+        key = (cls, ancestor)
+        if key not in self._subclass_cache:
+            self._subclass_cache[key] = cls == ancestor or ancestor in set(
+                self.ontology.transitive_objects(cls, RDFS.subClassOf))
+        return self._subclass_cache[key]
 
     def label(self, term: URIRef) -> str:
         value = self.ontology.value(term, RDFS.label)

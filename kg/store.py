@@ -1,17 +1,18 @@
 """Where queries run: the built graph in Oxigraph, on disk by default.
 
-`kg build` leaves an Oxigraph store in build/store/ (RocksDB). Commands open
-it read-only, so a query starts at once, without parsing Turtle, however large
-the graph. ``Store.open(build, in_memory=True)`` instead loads the graph into
-memory, which is several times faster on analytic queries over the whole
-graph and costs a load of a few seconds per million triples (see
-bench/README.md). rdflib's own SPARQL engine is not used: it compares
+`kg build` leaves an Oxigraph store in build/store/ (RocksDB) and the same
+graph as build/kg.trig. Queries on the on-disk store start at once however
+large the graph, but run several times slower than in memory (bench/README.md);
+loading kg.trig into memory costs about a second per 100k-200k triples. So a
+graph up to IN_MEMORY_MAX_BYTES is queried in memory, a larger one on disk,
+unless the caller (or KG_IN_MEMORY, or `--in-memory/--on-disk`) says otherwise. rdflib's own SPARQL engine is not used: it compares
 xsd:gYear and xsd:gYearMonth wrongly and slows down badly past 100k triples.
 The default graph of every query is the union of all graphs.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,9 @@ from .errors import NotBuiltError, QueryError
 from .namespaces import KGR
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(KGR["graph/ontology"]))
+# Graphs up to this much TriG are loaded into memory (about a second per 50 MB, measured in
+# bench/bench_store.py); queries there run several times faster than on the on-disk store.
+IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024
 
 
 class Store:
@@ -31,21 +35,35 @@ class Store:
         self.source = source
 
     @classmethod
-    def open(cls, build: str | Path = "build", *, in_memory: bool = False) -> Store:
-        """Open the store `kg build` wrote into ``build``; raise NotBuiltError if there is none."""
+    def open(cls, build: str | Path = "build", *, in_memory: bool | None = None) -> Store:
+        """Open the graph `kg build` wrote into ``build``; raise NotBuiltError if there is none.
+
+        ``in_memory``: True loads the graph into memory (from build/kg.trig, at
+        the parser's full speed), False queries the on-disk store directly, and
+        None (the default, or the KG_IN_MEMORY setting) chooses memory for
+        graphs up to IN_MEMORY_MAX_BYTES of TriG, where loading takes about a
+        second, and the disk above.
+        """
         build = Path(build)
-        path = build / "store"
-        if not path.is_dir():
+        path, trig = build / "store", build / "kg.trig"
+        if not path.is_dir() or not trig.is_file():
             raise NotBuiltError(f"no built graph in {build}/ (run `kg build` first)")
+        if in_memory is None:
+            setting = os.environ.get("KG_IN_MEMORY", "").strip().lower()
+            in_memory = setting in ("1", "true", "yes") if setting else trig.stat().st_size <= IN_MEMORY_MAX_BYTES
+        if in_memory:
+            memory = ox.Store()
+            try:
+                memory.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise NotBuiltError(f"{trig} cannot be read ({exc}); run `kg build` again") from None
+            memory.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE,
+                             to_graph=ONTOLOGY_GRAPH)
+            return cls(memory, str(build))
         try:
-            disk = ox.Store.read_only(str(path))
+            return cls(ox.Store.read_only(str(path)), str(build))
         except OSError as exc:
             raise NotBuiltError(f"the store in {path} cannot be opened ({exc}); run `kg build` again") from None
-        if not in_memory:
-            return cls(disk, str(build))
-        memory = ox.Store()
-        memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-        return cls(memory, str(build))
 
     @classmethod
     def from_files(cls, *paths: str | Path) -> Store:
@@ -62,6 +80,28 @@ class Store:
 
     def __len__(self) -> int:
         return len(self._store)
+
+    def execute(self, sparql: str):
+        """Run a query over the union of all graphs; return a kg.query.QueryResult."""
+        from .query import QueryResult
+
+        result = self.query(sparql)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            try:
+                rows = [[solution[v] for v in variables] for solution in result]
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise QueryError(f"query failed: {exc}") from None
+            return QueryResult("select", variables, rows)
+        return QueryResult("graph", triples=list(result))
+
+    def quads(self):
+        """Every quad of the data graphs (not the ontology)."""
+        for g in sorted(self._store.named_graphs(), key=lambda g: g.value):
+            if g != ONTOLOGY_GRAPH:
+                yield from self._store.quads_for_pattern(None, None, None, g)
 
     def query(self, sparql: str):
         """Run SPARQL over the union of all graphs; return pyoxigraph's result."""

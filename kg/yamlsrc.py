@@ -29,7 +29,9 @@ class LList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (a registry of thousands of
+# entities parses several times faster); the constructors below are ours either way.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 

@@ -34,5 +34,6 @@ def test_a_plain_wheel_ships_the_ontology_and_named_queries(tmp_path):
                    check=True, capture_output=True)
     (wheel,) = tmp_path.glob("kg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"kg/ontology/kg.ttl", "kg/ontology/shapes.ttl", "kg/queries/dyad.rq", "kg/cli.py"} <= names
+    assert {"kg/ontology/kg.ttl", "kg/ontology/shapes.ttl", "kg/queries/dyad.rq", "kg/cli.py",
+            "kg/static/viz.js", "kg/static/viz.css", "kg/extract/pipeline.py"} <= names
     assert not any(n.startswith(("raw/", "tests/")) for n in names)

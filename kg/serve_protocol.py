@@ -1,0 +1,325 @@
+"""The SPARQL 1.1 Protocol as `kg serve` speaks it: reading a request, choosing
+a result format, and refusing what would reach outside the server.
+
+Everything here is pure (no sockets, no store, no processes), so that each
+rule is tested on its own; kg.serve puts it on the wire.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+# ------------------------------------------------------------------ formats
+
+# Media types a client may ask for, in the order the server prefers them when
+# the client likes several equally. Each maps to a kg.results format name.
+RESULT_MEDIA: list[tuple[str, str]] = [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+    ("text/plain", "table"),
+]
+GRAPH_MEDIA: list[tuple[str, str]] = [
+    ("text/turtle", "ttl"),
+    ("application/n-triples", "nt"),
+    ("application/ld+json", "jsonld"),
+    ("application/rdf+xml", "xml"),
+    ("application/trig", "trig"),
+    ("application/x-turtle", "ttl"),
+    ("text/plain", "nt"),
+]
+# What a response says it is, by kind of result and kg.results format name.
+CONTENT_TYPES: dict[tuple[str, str], str] = {
+    ("results", "json"): "application/sparql-results+json",
+    ("results", "xml"): "application/sparql-results+xml",
+    ("results", "csv"): "text/csv; charset=utf-8",
+    ("results", "tsv"): "text/tab-separated-values; charset=utf-8",
+    ("results", "table"): "text/plain; charset=utf-8",
+    ("graph", "ttl"): "text/turtle; charset=utf-8",
+    ("graph", "nt"): "application/n-triples",
+    ("graph", "jsonld"): "application/ld+json",
+    ("graph", "xml"): "application/rdf+xml",
+    ("graph", "trig"): "application/trig; charset=utf-8",
+}
+# Short names for the format= parameter (as Virtuoso, Fuseki and YASGUI send it).
+FORMAT_NAMES: dict[str, dict[str, str]] = {
+    "results": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+                "table": "table", "text": "table", "txt": "table"},
+    "graph": {"ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+              "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld", "xml": "xml", "rdfxml": "xml",
+              "rdf": "xml", "trig": "trig"},
+}
+MEDIA: dict[str, list[tuple[str, str]]] = {"results": RESULT_MEDIA, "graph": GRAPH_MEDIA}
+KINDS = ("results", "graph")  # SELECT/ASK give results; CONSTRUCT/DESCRIBE give a graph
+
+
+class ProtocolError(Exception):
+    """A request the server answers with an HTTP error status and a one-paragraph text."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _accept_ranges(header: str) -> list[tuple[str, str, float]]:
+    """The media ranges of an Accept header as (type, subtype, q); malformed parts are skipped."""
+    ranges = []
+    for part in header.split(","):
+        fields = part.split(";")
+        media = fields[0].strip().lower()
+        if media == "*":
+            media = "*/*"
+        kind, sep, sub = media.partition("/")
+        if not sep or not kind or not sub:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(1.0, max(0.0, float(value.strip())))
+                except ValueError:
+                    pass  # RFC 9110 has no rule for a broken q; keep the range at its default weight
+        ranges.append((kind, sub, q))
+    return ranges
+
+
+def _quality(media: str, ranges: list[tuple[str, str, float]]) -> float | None:
+    """The q the client gives ``media``: that of the most specific range matching it, None if none does."""
+    kind, _, sub = media.partition("/")
+    best: tuple[int, float] | None = None
+    for r_kind, r_sub, q in ranges:
+        if (r_kind, r_sub) == (kind, sub):
+            rank = 3
+        elif r_kind == kind and r_sub == "*":
+            rank = 2
+        elif (r_kind, r_sub) == ("*", "*"):
+            rank = 1
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, q)
+    return None if best is None else best[1]
+
+
+def available(kind: str) -> str:
+    """The media types a result of ``kind`` comes in, for messages."""
+    seen: list[str] = []
+    for media, _ in MEDIA[kind]:
+        if media not in seen:
+            seen.append(media)
+    return ", ".join(seen)
+
+
+def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str:
+    """The kg.results format to answer a result of ``kind`` ("results" or "graph") in.
+
+    A ``format=`` parameter (a short name or a media type) wins over Accept,
+    and raises ProtocolError(406) when this kind of result cannot be given in
+    it: the client insists. Otherwise the best Accept match is used; when
+    nothing in Accept matches, the default (SPARQL JSON results, Turtle) is
+    given, because clients such as rdflib's SPARQLStore send one Accept for
+    every kind of query and read whatever Content-Type comes back. Only an
+    Accept that rules the default out explicitly (q=0) gets a 406.
+    """
+    media = MEDIA[kind]
+    if fmt:
+        name = fmt.strip().lower()
+        if name in FORMAT_NAMES[kind]:
+            return FORMAT_NAMES[kind][name]
+        for media_type, fmt_name in media:
+            if name.split(";")[0].strip() == media_type:
+                return fmt_name
+        what = "SELECT and ASK results" if kind == "results" else "CONSTRUCT and DESCRIBE results"
+        raise ProtocolError(406, f"format={fmt!r} is not available for {what}; choose one of "
+                                 f"{', '.join(sorted(set(FORMAT_NAMES[kind])))} or {available(kind)}")
+    if not accept or not accept.strip():
+        return media[0][1]
+    ranges = _accept_ranges(accept)
+    best: tuple[float, int, str] | None = None
+    for index, (media_type, fmt_name) in enumerate(media):
+        q = _quality(media_type, ranges)
+        if q and (best is None or (q, -index) > (best[0], best[1])):
+            best = (q, -index, fmt_name)
+    if best is not None:
+        return best[2]
+    if _quality(media[0][0], ranges) == 0.0:
+        raise ProtocolError(406, f"none of the types in Accept ({accept.strip()!r}) is available; "
+                                 f"this result comes as {available(kind)}")
+    return media[0][1]
+
+
+def content_type(kind: str, fmt: str) -> str:
+    """The Content-Type header for a result of ``kind`` written in kg.results format ``fmt``."""
+    return CONTENT_TYPES[(kind, fmt)]
+
+
+# ------------------------------------------------------------------ requests
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+@dataclass
+class SparqlRequest:
+    """One SPARQL operation, as the protocol carries it."""
+
+    operation: str  # "query" or "update"
+    text: str
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+
+
+def _decode(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"the {what} is not UTF-8 (byte {exc.start}); send it as UTF-8") from None
+
+
+def _single(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ProtocolError(400, f"the request carries {len(values)} {name} parameters; send one")
+    return values[0]
+
+
+def parse_request(method: str, query_string: str, content_type_header: str | None,
+                  body: bytes = b"") -> SparqlRequest | None:
+    """Read a SPARQL 1.1 Protocol request; None for a GET with no query (a service description).
+
+    Raises ProtocolError for anything the protocol does not allow: an update
+    by GET, both a query and an update, an unknown Content-Type (415), text
+    that is not UTF-8, an empty operation.
+    """
+    url_params = parse_qs(query_string, keep_blank_values=True)
+    media = (content_type_header or "").split(";")[0].strip().lower()
+    if method == "GET":
+        params, direct, direct_kind = url_params, None, None
+        if "update" in params:
+            raise ProtocolError(400, "SPARQL Update must be sent with POST, not GET")
+        if "query" not in params:
+            return None
+    elif method == "POST":
+        if media == FORM:
+            body_params = parse_qs(_decode(body, "form body"), keep_blank_values=True)
+            params = {**url_params, **body_params}
+            direct, direct_kind = None, None
+        elif media in (SPARQL_QUERY, SPARQL_UPDATE):
+            params = url_params
+            direct = _decode(body, "request body")
+            direct_kind = "query" if media == SPARQL_QUERY else "update"
+            if "query" in params or "update" in params:
+                raise ProtocolError(400, f"a {media} request carries its operation in the body, "
+                                         "not in a query= or update= parameter")
+        else:
+            raise ProtocolError(415, f"unsupported Content-Type {media or '(none)'!r}: send {FORM} "
+                                     f"(query= or update=), {SPARQL_QUERY} or {SPARQL_UPDATE}")
+    else:
+        raise ProtocolError(405, f"{method} is not allowed here; use GET or POST")
+
+    query = _single(params, "query")
+    update = _single(params, "update")
+    if direct_kind == "query":
+        query = direct
+    elif direct_kind == "update":
+        update = direct
+    if query is not None and update is not None:
+        raise ProtocolError(400, "the request carries both a query and an update; send one")
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if name in params:
+            raise ProtocolError(400, f"{name} is not supported here; write USING or USING NAMED in the update")
+    operation, text = ("update", update) if update is not None else ("query", query)
+    if text is None or not text.strip():
+        raise ProtocolError(400, f"the {operation} is empty")
+    if operation == "update" and (params.get("default-graph-uri") or params.get("named-graph-uri")):
+        raise ProtocolError(400, "default-graph-uri and named-graph-uri are for queries; "
+                                 "an update names its graphs with USING, WITH or GRAPH")
+    return SparqlRequest(operation, text, params.get("default-graph-uri", []), params.get("named-graph-uri", []),
+                         _single(params, "format"))
+
+
+# ------------------------------------------------------------------ what a query may not do
+
+# Tokens that can hide a keyword, in the order a SPARQL lexer meets them: long
+# and short strings, IRIs, an escaped character in a prefixed name (ex:a\#b,
+# where # does not start a comment) and comments. Oxigraph reads \u escapes
+# only inside strings and IRIs, never in keywords (checked), so a keyword
+# cannot be spelled with escapes; a comment ends at either line break.
+_SKIP = (r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+         r'|"(?:[^"\\\r\n]|\\.)*"' r"|'(?:[^'\\\r\n]|\\.)*'"
+         r'|<[^<>"{}|^`\\\s]*>' r'|\\.' r'|\#[^\r\n]*')
+# A keyword is a whole word: not part of a name, a variable, a prefixed name or a language tag.
+_WORD = r"(?<![\w:?$@])({})(?![\w:])"
+_OUTSIDE = re.compile(rf"(?P<skip>{_SKIP})|{_WORD.format('SERVICE|LOAD')}", re.IGNORECASE | re.DOTALL)
+_RANDOM = re.compile(rf"(?P<skip>{_SKIP})|{_WORD.format('RAND|UUID|STRUUID|NOW|BNODE')}(?=\s*\()",
+                     re.IGNORECASE | re.DOTALL)
+_DATASET = re.compile(rf"(?P<skip>{_SKIP})|{_WORD.format('FROM')}", re.IGNORECASE | re.DOTALL)
+
+
+def _where(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _first_keyword(pattern: re.Pattern, text: str) -> re.Match | None:
+    for m in pattern.finditer(text):
+        if m.group("skip") is None:
+            return m
+    return None
+
+
+def refuse_outside_requests(text: str) -> None:
+    """Raise ProtocolError(400) if the operation has SERVICE or LOAD anywhere outside strings, IRIs and comments.
+
+    Both make Oxigraph fetch a URL (pyoxigraph is built with an HTTP client),
+    and the server must send nothing out. The scan errs on the side of
+    refusing: a prefixed name such as ex:a.service is refused too.
+    """
+    m = _first_keyword(_OUTSIDE, text)
+    if m is None:
+        return
+    word = m.group(2).upper()
+    reason = ("federated queries are off: this server sends no request to other endpoints"
+              if word == "SERVICE" else
+              "this server loads nothing from URLs; add documents to raw/ and run kg build")
+    raise ProtocolError(400, f"{_where(text, m.start(2))}: {word} is refused here ({reason})")
+
+
+def refuse_random(text: str) -> None:
+    """Raise ProtocolError(400) if an update calls RAND, UUID, STRUUID, NOW or BNODE.
+
+    Each worker process keeps its own copy of the graph and applies every
+    update itself, so an update must give the same triples each time it runs.
+    """
+    m = _first_keyword(_RANDOM, text)
+    if m is None:
+        return
+    raise ProtocolError(400, f"{_where(text, m.start(2))}: {m.group(2).upper()}() is refused in updates here: "
+                             "each worker applies the update to its own copy of the graph, so it must give "
+                             "the same result every time (write the value out instead)")
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED), which then replaces the union default graph."""
+    return _first_keyword(_DATASET, text) is not None
+
+
+_ERROR_AT = re.compile(r"^error at (\d+):(\d+): ")
+
+
+def explain_syntax_error(message: str) -> str:
+    """Oxigraph's "error at L:C: ..." as "line L, column C: ...", the way kg query says it."""
+    return _ERROR_AT.sub(lambda m: f"line {m.group(1)}, column {m.group(2)}: ", message, count=1)
