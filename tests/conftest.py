@@ -64,3 +64,18 @@ def hostile_built(tmp_path_factory) -> Path:
     out = root / "build"
     kg.build(write_hostile_raw(root / "raw"), out)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (see tests/browser.py); fails when either is missing."""
+    from .browser import launch
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install playwright (its browsers are not needed)")
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

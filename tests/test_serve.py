@@ -34,6 +34,7 @@ from kg.serve_protocol import (ProtocolError, declares_dataset, negotiate, parse
                                refuse_outside_requests, refuse_random)
 from kg.store import Store
 
+from .browser import GuardedPage
 from .conftest import SEED_RAW, assert_isomorphic, invoke
 
 TOKEN = "test-token-0123456789abcdef"
@@ -559,49 +560,11 @@ def test_an_update_past_the_time_limit_changes_nothing_and_later_ones_reach_new_
 
 # ------------------------------------------------------------------ the page in a browser
 
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: pip install playwright (its browsers are not needed)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
-                                                               "--disable-background-networking",
-                                                               "--disable-component-update", "--no-first-run"])
-        yield b
-        b.close()
-
-
-class PageInBrowser:
+class PageInBrowser(GuardedPage):
     """The query page of a server, with every request that leaves the server refused and recorded."""
 
     def __init__(self, browser, base: str):
-        self.context = browser.new_context()
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r):
-            if r.request.url.startswith(base):
-                r.continue_()
-            else:
-                self.outside.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', e => "
-            "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+        super().__init__(browser, lambda url: url.startswith(base))
         self.page.goto(base)
 
     def run(self, query: str) -> None:
@@ -618,7 +581,7 @@ class PageInBrowser:
         expected to fail (a malformed query) did."""
         failed = [e for e in self.errors if e.startswith("Failed to load resource: the server responded with a "
                                                          "status of 4")]
-        assert self.outside == [] and self.dialogs == []
+        assert self.refused == [] and self.dialogs == []
         assert len(failed) == failed_requests and [e for e in self.errors if e not in failed] == []
 
 

@@ -10,7 +10,6 @@ pip install playwright, and never `playwright install`).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,56 +19,21 @@ from kg.ties import load_ties
 from kg.views import View, select
 from kg.viz import render
 
+from .browser import GuardedPage
 from .conftest import ROOT
 from .hostile import AMP, IMG, SCRIPT, TITLE
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: pip install playwright (its browsers are not needed)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Opened:
-    """A page opened offline, with everything it tried to do that it should not."""
+class Opened(GuardedPage):
+    """A page opened offline from file://, with everything it tried to do that it should not."""
 
     def __init__(self, browser, path: Path, width: int = 1400, height: int = 900):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
         self.url = path.resolve().as_uri()
-
-        def route(r):
-            self.requests.append(r.request.url)
-            if r.request.url == self.url:
-                r.continue_()
-            else:
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', e => "
-            "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+        super().__init__(browser, lambda url: url == self.url, viewport={"width": width, "height": height})
         self.page.goto(self.url)
         self.page.wait_for_function("document.documentElement.dataset.drawn", timeout=60_000)
 
@@ -77,11 +41,8 @@ class Opened:
         return self.page.evaluate("kgView.shown()")
 
     def assert_clean(self) -> None:
-        assert self.requests == [self.url], self.requests
+        assert self.refused == [], self.refused
         assert self.dialogs == [] and self.errors == []
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def _month(day: dt.date | None) -> int | None:
