@@ -275,7 +275,8 @@ def export(fmt, output, with_ontology, build_dir, events, store_url, update_url,
     from .export import export as run_export
 
     if output is None:
-        stdout = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        stdout = sys.stdout.buffer  # RDF is bytes, written as Oxigraph serializes it
         run_export(fmt, source, stdout, with_ontology=with_ontology)
         stdout.flush()
     else:
