@@ -202,7 +202,9 @@ def generate(out: Path, facts: int, seed: int = 7) -> dict:
             ftype = rng.choices(names, weights)[0]
             lines, sentence = _fact(world, ftype, n, year)
             sentences.append(sentence)
-            sheet.append(f"  - type: {ftype}\n")
+            # Explicit ids, as drafts from kg extract carry: at millions of facts, two generated facts
+            # would otherwise now and then say the same thing and meet under one derived id.
+            sheet.append(f"  - type: {ftype}\n    id: fact-{n:07d}\n")
             sheet += [f"    {line}\n" for line in lines]
             sheet.append(f"    quote: {q(sentence)}\n")
         stem = f"{docs:06d}_synthetic"
