@@ -317,7 +317,6 @@ def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -
 
 @dataclass
 class Sources:
-    raw: Path
     schema: Schema
     registry: Registry
     qualifiers: dict[str, str]
@@ -455,7 +454,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
     from rdflib.namespace import RDFS as R
 
     ranges = {str(p): str(r) for p, r in schema.ontology.subject_objects(R.range)}
-    sources = Sources(raw, schema, registry, _qualifiers(schema), ranges)
+    sources = Sources(schema, registry, _qualifiers(schema), ranges)
     doc_paths = sorted(raw.glob("*.txt"))
     if not doc_paths:
         raise SourceError("no documents (*.txt) in the folder", path=str(raw))

@@ -38,9 +38,6 @@ class ValidationError(SourceError):
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         super().__init__(first.message + more, path=first.path, line=first.line)
 
-    def details(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
-
 
 class MissingInputError(KGError):
     """A file or folder the user named does not exist."""

@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from . import dates, yamlsrc
@@ -292,6 +291,3 @@ def read_sheet(path: Path, doc: Document, registry: Registry, schema: Schema) ->
     facts = reader.read()
     return facts, reader.problems
 
-
-def fact_ref_fields(fact: Fact) -> list[tuple[str, URIRef]]:
-    return [(k, f.path) for k, f in fact.type.fields.items() if f.kind == FACT and k in fact.values]

@@ -97,12 +97,6 @@ class Store:
             return QueryResult("select", variables, rows)
         return QueryResult("graph", triples=list(result))
 
-    def quads(self):
-        """Every quad of the data graphs (not the ontology)."""
-        for g in sorted(self._store.named_graphs(), key=lambda g: g.value):
-            if g != ONTOLOGY_GRAPH:
-                yield from self._store.quads_for_pattern(None, None, None, g)
-
     def query(self, sparql: str):
         """Run SPARQL over the union of all graphs; return pyoxigraph's result."""
         try:
