@@ -159,6 +159,8 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
         out.append(ox.Quad(s, p if isinstance(p, ox.NamedNode) else _iri(p), o, graph))
 
     add(node, RDF_TYPE, _iri(fact.type.cls))
+    for cls in schema.superclasses(fact.type.cls):  # kg:Fact and the rest, for stores without inference
+        add(node, RDF_TYPE, _iri(cls))
     add(node, RDFS + "label", _lit(_fact_label(fact, registry)))
     if fact.type.cameo is not None:
         add(node, KG.eventCode, _iri(fact.type.cameo))
@@ -209,7 +211,7 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
                 used.add(obj.value)
     for obj in sorted(participants, key=lambda t: t.value):
         add(node, KG.participant, obj)
-    for sc in fact.type.shortcuts:
+    for sc in fact.type.shortcuts if fact.reported_done else ():
         if sc.predicate is not None:
             predicates = [str(sc.predicate)]
         else:

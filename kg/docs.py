@@ -67,14 +67,16 @@ def _kind(f: Field, schema) -> str:
 def sheet_tables() -> str:
     """Markdown: for each fact type, the keys its fact sheets take."""
     schema = load_schema()
+    common = [k for k in next(iter(schema.fact_types.values())).fields
+              if all(k in t.fields for t in schema.fact_types.values())]  # the keys of every fact (kgsh:Fact)
     out = ["Every fact takes `type`, `date` and `quote` (text or a list; each must be found in the document), "
-           "and may take `id`, `planned`, `note` and `related`.", ""]
+           f"and may take `id`, {', '.join(f'`{k}`' for k in common[:-1])} and `{common[-1]}`.", ""]
     for name, ftype in sorted(schema.fact_types.items()):
         definition = _cell(schema.ontology.value(ftype.cls, SKOS.definition))
         out += [f"**`{name}`** (`{_q(ftype.cls)}`): {definition}", "",
                 "| key | value | required | many |", "|---|---|---|---|"]
         for key, f in ftype.fields.items():
-            if key in ("planned", "note", "related"):
+            if key in common:
                 continue
             out.append(f"| `{key}` | {_kind(f, schema)} | {'yes' if f.min_count else ''} | "
                        f"{'' if f.max_count == 1 else 'yes'} |")

@@ -68,6 +68,22 @@ class Fact:
                             out += item.get(sub.key, [])
         return out
 
+    @property
+    def planned(self) -> bool:
+        return self.values.get("planned") == [True]
+
+    @property
+    def denied(self) -> bool:
+        return self.values.get("denied") == [True]
+
+    @property
+    def reported_done(self) -> bool:
+        """Whether the source reports the fact as done: neither planned nor denied.
+
+        Only such facts yield shortcut triples; a shortcut never says more than its fact.
+        """
+        return not (self.planned or self.denied)
+
     def content_key(self) -> tuple:
         """What must agree when two documents state the same fact."""
         vals = {k: v for k, v in self.values.items() if k != "note"}

@@ -72,6 +72,16 @@ class Schema:
                 self.ontology.transitive_objects(cls, RDFS.subClassOf))
         return self._subclass_cache[key]
 
+    def superclasses(self, cls: URIRef) -> list[URIRef]:
+        """Every named class ``cls`` is a subclass of (itself excluded), sorted: the types the build
+        writes beside a fact's own class, so that plain queries work on stores without inference."""
+        key = ("super", cls)
+        if key not in self._subclass_cache:
+            self._subclass_cache[key] = sorted(
+                {c for c in self.ontology.transitive_objects(cls, RDFS.subClassOf)
+                 if isinstance(c, URIRef) and c != cls}, key=str)
+        return self._subclass_cache[key]
+
     def label(self, term: URIRef) -> str:
         value = self.ontology.value(term, RDFS.label)
         return str(value) if value is not None else str(term)
