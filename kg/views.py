@@ -132,12 +132,10 @@ def select(ties: Ties, view: View | None = None) -> Selection:
     focus: list[str] = []
     title = "All ties"
     if view.dyad:
-        a, b = (ties.resolve(name) for name in view.dyad)
-        if a.id == b.id:
-            raise UsageError(f"--dyad needs two different entities, not {a.name} twice")
-        focus = [a.id, b.id]
-        facts = _dyad(ties, facts, a.id, b.id)
-        title = f"{a.name} – {b.name}"
+        found = dyad(ties, *view.dyad, facts)
+        focus = [found.a.id, found.b.id]
+        facts = found.facts
+        title = f"{found.a.name} – {found.b.name}"
     elif view.focus:
         ent = ties.resolve(view.focus)
         focus = [ent.id]
@@ -177,25 +175,59 @@ def _ego(facts: list[Fact], centre: str, depth: int) -> list[Fact]:
     return [f for f in facts if f.id in kept]
 
 
-def _dyad(ties: Ties, facts: list[Fact], a: str, b: str) -> list[Fact]:
-    """Facts in which both sides take part, and the facts tying each side to what
-    they share: an organization both belong to, a treaty both stand towards, an
-    exercise series both join."""
-    side_a, side_b = side(ties, a), side(ties, b)
-    both = [f for f in facts if side_a & set(f.participants) and side_b & set(f.participants)]
-    reach_a: set[str] = set()
-    reach_b: set[str] = set()
-    for f in facts:
+@dataclass
+class Dyad:
+    """What lies between two entities: the one definition every command uses
+    (``kg brief``, ``kg viz --dyad``, ``kg timeline`` and the ``dyad`` query).
+
+    - ``between``: the facts both sides take part in, each directly or through its
+      own people, institutions and places (a Pakistani minister's visit to Russia);
+    - ``common``: the facts that tie one side, on its own, to a third party the
+      other side is also tied to on its own: an organization both belong to, a
+      treaty both stand towards, an exercise series both join. A third party is
+      common ground only when each side has a fact with it that the other side
+      is not in, so that a bilateral statement naming the SCO does not make the
+      SCO common ground. States, people and places are never common ground.
+    """
+
+    a: Entity
+    b: Entity
+    between: list[Fact]
+    common: dict[str, list[str]]  # fact id -> ids of the common-ground parties it ties a side to
+    facts: list[Fact]  # between and common, in date order
+
+    def through(self, fact_id: str) -> list[str]:
+        """The common-ground parties a fact ties a side to ([] for a fact between both)."""
+        return self.common.get(fact_id, [])
+
+
+def dyad(ties: Ties, a: str, b: str, facts: Iterable[Fact] | None = None) -> Dyad:
+    """The dyad of ``a`` and ``b`` (names, aliases or ids) among ``facts`` (default:
+    every fact). Raises UnknownEntityError for an unknown name and UsageError when
+    both names are one entity."""
+    first, second = ties.resolve(a), ties.resolve(b)
+    if first.id == second.id:
+        raise UsageError(f"a dyad needs two different entities, not {first.name} twice")
+    pool = list(ties.facts.values()) if facts is None else list(facts)
+    side_a, side_b = side(ties, first.id), side(ties, second.id)
+    between: list[Fact] = []
+    alone_a: dict[str, list[Fact]] = {}  # third party -> facts A's side has with it, without B's
+    alone_b: dict[str, list[Fact]] = {}
+    for f in pool:
         parts = set(f.participants)
-        if parts & side_a:
-            reach_a |= parts
-        if parts & side_b:
-            reach_b |= parts
-    shared = {e for e in (reach_a & reach_b) - side_a - side_b
-              if e in ties.entities and ties.entities[e].type not in NOT_SHARED}
-    kept = {f.id for f in both}
-    for f in facts:
-        parts = set(f.participants)
-        if parts & shared and parts & (side_a | side_b):
-            kept.add(f.id)
-    return [f for f in facts if f.id in kept]
+        in_a, in_b = bool(parts & side_a), bool(parts & side_b)
+        if in_a and in_b:
+            between.append(f)
+            continue
+        for other, alone in ((in_a, alone_a), (in_b, alone_b)):
+            if other:
+                for e in parts - side_a - side_b:
+                    if e in ties.entities and ties.entities[e].type not in NOT_SHARED:
+                        alone.setdefault(e, []).append(f)
+    common: dict[str, list[str]] = {}
+    for e in sorted(alone_a.keys() & alone_b.keys(), key=lambda e: ties.entities[e].name.casefold()):
+        for f in alone_a[e] + alone_b[e]:
+            common.setdefault(f.id, []).append(e)
+    kept = {f.id for f in between} | set(common)
+    ordered = sorted((f for f in pool if f.id in kept), key=Fact.sort_key)
+    return Dyad(first, second, sorted(between, key=Fact.sort_key), common, ordered)

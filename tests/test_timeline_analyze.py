@@ -34,7 +34,7 @@ def test_timeline_cli_prints_a_table_in_date_order(built):
     result = invoke("timeline", "pakistan", "RUSSIA", "--build", built)
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].startswith("Pakistan – Russia: 24 fact(s)")
+    assert lines[0].startswith("Pakistan – Russia: 30 fact(s)")
     dated = [line.split()[0] for line in lines[4:] if line[:1].isdigit()]
     assert dated[0] == "1948" and dated[-1].startswith("2023")
     assert dated.index("2015") < dated.index("2016")
@@ -106,3 +106,25 @@ def test_analyze_cli(built):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "Kazi Khalilullah to Vladimir Putin: 2 hop(s)"
     assert "“Pakistan’s Ambassador to Russia Kazi Khalilullah”" in result.output
+
+
+def test_plot_marks_planned_and_open_ended_facts_and_skips_empty_decades(ties, tmp_path):
+    from kg.timeline import plot_slots, status_of
+
+    found = chronology(ties, "Pakistan", "Russia")
+    slots = plot_slots(found)
+    labels = [s.label for s in slots]
+    # 1948, then one gap for the 66 empty years, then every year from 2015 to 2023.
+    assert labels == ["1948", "1949–2014"] + [str(y) for y in range(2015, 2024)]
+    assert slots[1].year is None and slots[1].total == 0
+    by_year = {s.year: s for s in slots}
+    assert sum(s.total for s in slots) == len(found.facts)
+    # The planned visit and conference of April 2018, and "before 2018-02-01" statements.
+    statuses = {st for s in slots for (_, st) in s.counts}
+    assert statuses == {"reported", "planned", "open"}
+    assert by_year[2018].counts[("visit", "planned")] == 1
+    assert sum(n for (_, st), n in by_year[2018].counts.items() if st == "open") == \
+        sum(1 for f in found.facts if status_of(f) == "open" and f.latest.year == 2018)
+    written = plot(found, tmp_path / "chart.svg")
+    svg = written.read_text(encoding="utf-8")
+    assert "<pattern" in svg  # the hatches of planned and open-ended bars
