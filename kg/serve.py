@@ -38,8 +38,8 @@ import pyoxigraph as ox
 
 from . import __version__, serve_page
 from .errors import KGError, UsageError
-from .serve_protocol import (KINDS, ProtocolError, SparqlRequest, content_type, declares_dataset, negotiate,
-                             parse_request, refuse_outside_requests, refuse_random)
+from .serve_protocol import (KINDS, ProtocolError, SparqlRequest, apply_using, content_type, declares_dataset,
+                             endpoint_url, negotiate, parse_request, refuse_outside_requests, refuse_random)
 from .serve_workers import Answer, WorkerPool
 
 DEFAULT_HOST = "127.0.0.1"
@@ -242,6 +242,30 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._guarded("POST")
 
+    def _not_allowed(self) -> None:
+        """405 for any other method the server knows of, with what the path allows; its body is not read."""
+        self.close_connection = True
+        path = urlsplit(self.path).path
+        allowed = ALLOWED.get(path)
+        if allowed is None:
+            self._text(404, f"nothing at {path!r}; the endpoint is /sparql")
+        else:
+            self._text(405, f"{self.command} is not allowed at {path}; use {' or '.join(allowed.split(', '))}",
+                       {"Allow": allowed})
+
+    do_HEAD = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = do_TRACE = do_CONNECT = _not_allowed
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (a malformed request line, an unknown method, headers too long) as
+        text/plain like every other, never its HTML page, and always with a status line."""
+        self.close_connection = True
+        text = message or self.responses.get(code, ("error",))[0]
+        headers = {"Allow": "GET, POST"} if code in (405, 501) else None
+        try:
+            self._text(code, text, headers)
+        except OSError:
+            pass
+
     # -- routes
 
     def _route(self, method: str) -> None:
@@ -249,11 +273,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/sparql":
             self._sparql(method)
         elif method != "GET":
-            self.close_connection = True  # its body, if any, is left unread
-            if path in ("/", "/graph"):
-                self._text(405, f"only GET at {path}; the endpoint is /sparql", {"Allow": "GET"})
-            else:
-                self._text(404, f"nothing at {path!r}; the endpoint is /sparql")
+            self._not_allowed()
         elif path == "/":
             self._send(200, self.server.page.encode("utf-8"), "text/html; charset=utf-8",
                        {"Content-Security-Policy": serve_page.content_security_policy()})
@@ -274,6 +294,10 @@ class _Handler(BaseHTTPRequestHandler):
         # The page carries its own Content-Security-Policy (kg.viz); this one only forbids framing.
         self._send(200, body, "text/html; charset=utf-8", {"Content-Security-Policy": "frame-ancestors 'none'"})
 
+    def _endpoint(self) -> str:
+        """This endpoint's URL as the client addressed it: the base IRI and the service description's name."""
+        return endpoint_url(self.headers.get("Host"), self.server.url + "sparql")
+
     def _sparql(self, method: str) -> None:
         body = b""
         if method == "POST":
@@ -286,7 +310,7 @@ class _Handler(BaseHTTPRequestHandler):
             if request is None:
                 self._service_description()
             elif request.operation == "update":
-                self._update(request.text)
+                self._update(request)
             else:
                 self._query(request)
         except ProtocolError as exc:
@@ -305,12 +329,13 @@ class _Handler(BaseHTTPRequestHandler):
                 refusals.append(exc)
         if len(refusals) == len(KINDS):
             raise refusals[0]
-        union = not (request.default_graphs or request.named_graphs or declares_dataset(request.text))
-        answer = self.server.pool.query(request.text, formats, self.server.max_rows,
-                                        request.default_graphs, request.named_graphs, union)
+        dataset = request.dataset
+        union = dataset is None and not declares_dataset(request.text)
+        answer = self.server.pool.query(request.text, formats, self.server.max_rows, dataset, union,
+                                        self._endpoint())
         self._answer(answer, {"Vary": "Accept"})
 
-    def _update(self, text: str) -> None:
+    def _update(self, request: SparqlRequest) -> None:
         token = self.server.update_token
         if not token:
             raise ProtocolError(403, "this server is read-only: SPARQL Update is off. Start it with "
@@ -321,16 +346,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._text(401, "an update needs the server's token: send the header Authorization: Bearer TOKEN",
                        {"WWW-Authenticate": 'Bearer realm="kg serve"'})
             return
+        text = request.text
         refuse_outside_requests(text)
         refuse_random(text)
-        self._answer(self.server.pool.update(text))
+        text = apply_using(text, request.using_graphs, request.using_named_graphs)
+        self._answer(self.server.pool.update(text, self._endpoint()))
 
     def _service_description(self) -> None:
         fmt = negotiate("graph", self.headers.get("Accept"), None)
         from .query import QueryResult
         from .results import write_graph
 
-        turtle = SERVICE_DESCRIPTION.format(endpoint=self.server.url + "sparql", version=__version__,
+        turtle = SERVICE_DESCRIPTION.format(endpoint=self._endpoint(), version=__version__,
                                             update=", sd:SPARQL11Update" if self.server.update_token else "")
         triples = [q.triple for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
         out = StringIO()
@@ -340,6 +367,9 @@ class _Handler(BaseHTTPRequestHandler):
             ctype = "text/plain; charset=utf-8"  # a browser (the page's link) shows it rather than saving it
         self._send(200, out.getvalue().encode("utf-8"), ctype, {"Vary": "Accept"})
 
+
+# What each path takes; any other method there is a 405 that says so.
+ALLOWED = {"/sparql": "GET, POST", "/": "GET", "/graph": "GET"}
 
 # Control characters in a request line are shown escaped in the log, as http.server does.
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))}

@@ -177,6 +177,20 @@ class SparqlRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     format: str | None = None
+    using_graphs: list[str] = field(default_factory=list)
+    using_named_graphs: list[str] = field(default_factory=list)
+
+    @property
+    def dataset(self) -> tuple[list[str], list[str]] | None:
+        """The query's dataset as the request gives it (default graphs, named graphs), or None.
+
+        The protocol's dataset replaces the whole of the query's own (FROM and
+        FROM NAMED), even when the request gives only one half: the other half
+        is then empty.
+        """
+        if self.default_graphs or self.named_graphs:
+            return list(self.default_graphs), list(self.named_graphs)
+        return None
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -195,15 +209,29 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
     return values[0]
 
 
+MAX_FORM_FIELDS = 1_000  # a form names a query and a few graphs; more is an attack on the parser
+
+
+def _form(text: str, what: str) -> dict[str, list[str]]:
+    """Form or URL parameters; at most MAX_FORM_FIELDS of them, counted before anything is parsed."""
+    try:
+        return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise ProtocolError(400, f"the {what} has more than {MAX_FORM_FIELDS:,} fields; "
+                                 "a SPARQL request needs a few") from None
+
+
 def parse_request(method: str, query_string: str, content_type_header: str | None,
                   body: bytes = b"") -> SparqlRequest | None:
     """Read a SPARQL 1.1 Protocol request; None for a GET with no query (a service description).
 
     Raises ProtocolError for anything the protocol does not allow: an update
-    by GET, both a query and an update, an unknown Content-Type (415), text
-    that is not UTF-8, an empty operation.
+    by GET, both a query and an update, a query (or update) in both the URL
+    and the body, an unknown Content-Type (415), text that is not UTF-8, an
+    empty operation, graph parameters of the wrong operation, or a form of
+    more than MAX_FORM_FIELDS fields.
     """
-    url_params = parse_qs(query_string, keep_blank_values=True)
+    url_params = _form(query_string, "URL")
     media = (content_type_header or "").split(";")[0].strip().lower()
     if method == "GET":
         params, direct, direct_kind = url_params, None, None
@@ -213,8 +241,13 @@ def parse_request(method: str, query_string: str, content_type_header: str | Non
             return None
     elif method == "POST":
         if media == FORM:
-            body_params = parse_qs(_decode(body, "form body"), keep_blank_values=True)
-            params = {**url_params, **body_params}
+            body_params = _form(_decode(body, "form body"), "form body")
+            for name in ("query", "update"):
+                if name in url_params and name in body_params:
+                    raise ProtocolError(400, f"the request carries {name}= both in the URL and in the body; "
+                                             "send it in one place")
+            params = {name: url_params.get(name, []) + body_params.get(name, [])
+                      for name in {*url_params, *body_params}}
             direct, direct_kind = None, None
         elif media in (SPARQL_QUERY, SPARQL_UPDATE):
             params = url_params
@@ -237,17 +270,31 @@ def parse_request(method: str, query_string: str, content_type_header: str | Non
         update = direct
     if query is not None and update is not None:
         raise ProtocolError(400, "the request carries both a query and an update; send one")
-    for name in ("using-graph-uri", "using-named-graph-uri"):
-        if name in params:
-            raise ProtocolError(400, f"{name} is not supported here; write USING or USING NAMED in the update")
     operation, text = ("update", update) if update is not None else ("query", query)
     if text is None or not text.strip():
         raise ProtocolError(400, f"the {operation} is empty")
     if operation == "update" and (params.get("default-graph-uri") or params.get("named-graph-uri")):
-        raise ProtocolError(400, "default-graph-uri and named-graph-uri are for queries; "
-                                 "an update names its graphs with USING, WITH or GRAPH")
-    return SparqlRequest(operation, text, params.get("default-graph-uri", []), params.get("named-graph-uri", []),
-                         _single(params, "format"))
+        raise ProtocolError(400, "default-graph-uri and named-graph-uri are for queries; an update names "
+                                 "its graphs with using-graph-uri and using-named-graph-uri, or in its text")
+    if operation == "query" and (params.get("using-graph-uri") or params.get("using-named-graph-uri")):
+        raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are for updates; a query names "
+                                 "its graphs with default-graph-uri and named-graph-uri")
+    graphs = {name: [_iri(value, name) for value in params.get(name, [])]
+              for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")}
+    return SparqlRequest(operation, text, graphs["default-graph-uri"], graphs["named-graph-uri"],
+                         _single(params, "format"), graphs["using-graph-uri"], graphs["using-named-graph-uri"])
+
+
+# What an IRIREF may hold (SPARQL 1.1 grammar, rule 139): nothing that could end it early.
+_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+
+
+def _iri(value: str, name: str) -> str:
+    """A graph parameter, checked to be an absolute IRI that can be written between < and > as it stands."""
+    if not _IRI.fullmatch(value) or not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise ProtocolError(400, f"{name}={shown!r} is not an absolute IRI")
+    return value
 
 
 # ------------------------------------------------------------------ what a query may not do
@@ -323,3 +370,104 @@ _ERROR_AT = re.compile(r"^error at (\d+):(\d+): ")
 def explain_syntax_error(message: str) -> str:
     """Oxigraph's "error at L:C: ..." as "line L, column C: ...", the way kg query says it."""
     return _ERROR_AT.sub(lambda m: f"line {m.group(1)}, column {m.group(2)}: ", message, count=1)
+
+
+def _masked(text: str) -> str:
+    """``text`` with its strings, IRIs, escapes and comments blanked out (offsets kept), so that a
+    pattern matched on it only meets the operation's own keywords, variables and braces."""
+    return re.sub(_SKIP, lambda m: " " * len(m.group(0)), text, flags=re.DOTALL)
+
+
+_STAR = re.compile(r"(?<![\w:?$@])SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$](\w+)")
+
+
+def star_variables(text: str) -> list[str] | None:
+    """For ``SELECT *``, the query's variables in the order they first appear in it; None for any other query.
+
+    The SPARQL specification leaves the order of SELECT * open; Oxigraph
+    sorts the names, and clients (and the W3C result-format tests) expect
+    the order of the query, as Jena, RDF4J and Virtuoso give it.
+    """
+    masked = _masked(text)
+    select = _STAR.search(masked)
+    if select is None or select.group(1) is None:
+        return None
+    seen: dict[str, None] = {}
+    for m in _VARIABLE.finditer(masked):
+        seen.setdefault(m.group(1), None)
+    return list(seen)
+
+
+_UPDATE_WORDS = re.compile(r"(?<![\w:?$@])(WHERE|USING|WITH|DELETE|INSERT)(?![\w:])|([{}])", re.IGNORECASE)
+
+
+def apply_using(text: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's using-graph-uri and using-named-graph-uri written into it as USING
+    and USING NAMED clauses, before the WHERE of every operation that has one.
+
+    The protocol treats the parameters as such clauses, and forbids them
+    beside the update's own USING, USING NAMED or WITH (ProtocolError 400).
+    ``DELETE WHERE { P }``, which cannot carry USING, is written out as
+    ``DELETE { P } USING ... WHERE { P }``, its meaning. Operations without
+    a WHERE (INSERT DATA, CLEAR, ...) are left as they are.
+    """
+    if not using and not using_named:
+        return text
+    clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
+    masked = _masked(text)
+    depth = 0
+    last = None            # the last keyword met outside braces
+    braces_since = False   # whether a { ... } came between that keyword and now
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    open_where: tuple[int, int] | None = None  # a DELETE WHERE's (keyword start, pattern start)
+    for m in _UPDATE_WORDS.finditer(masked):
+        word, brace = m.group(1), m.group(2)
+        if brace == "{":
+            if depth == 0:
+                braces_since = True
+                if open_where is not None and open_where[1] < 0:
+                    open_where = (open_where[0], m.start())
+            depth += 1
+            continue
+        if brace == "}":
+            depth = max(0, depth - 1)
+            if depth == 0 and open_where is not None and open_where[1] >= 0:
+                pattern = text[open_where[1]:m.end()]
+                edits.append((open_where[0], open_where[0], f"{pattern} {clauses} "))
+                open_where = None
+            continue
+        if depth:
+            continue
+        word = word.upper()
+        if word in ("USING", "WITH"):
+            raise ProtocolError(400, f"{_where(text, m.start())}: the update has its own {word}, and the request "
+                                     "gives using-graph-uri or using-named-graph-uri too; the protocol allows "
+                                     "one or the other")
+        if word == "WHERE":
+            if last == "DELETE" and not braces_since:
+                open_where = (m.start(), -1)
+            else:
+                edits.append((m.start(), m.start(), f"{clauses} "))
+        last, braces_since = word, False
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+# A Host header as RFC 9110 allows it: a name or IPv4 address, or an IPv6 literal, and a port.
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def endpoint_url(host_header: str | None, fallback: str) -> str:
+    """The endpoint's URL as the client addressed it (its Host header), or ``fallback`` (the bind
+    address) when there is no Host header or it is not a plain host and port.
+
+    It names the endpoint in the service description and is the base IRI
+    against which a query's or update's relative IRIs resolve, as the
+    protocol suggests ("the service endpoint").
+    """
+    host = (host_header or "").strip()
+    if not host or not _HOST.fullmatch(host):
+        return fallback
+    return f"http://{host.lower()}/sparql"

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from .errors import KGError, NotBuiltError
 from .namespaces import PREFIXES
-from .serve_protocol import content_type, explain_syntax_error
+from .serve_protocol import content_type, explain_syntax_error, star_variables
 
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 START_TIMEOUT = 300.0  # seconds a new worker may take to open or load the graph
@@ -55,6 +55,15 @@ class Answer:
     truncated: bool = False
     count: int | None = None  # rows or triples in the body
     headers: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """One update as the pool logs it, to replay on a worker that replaces another: the text (with the
+    request's using-graph-uri written in) and the base IRI its relative IRIs resolved against."""
+
+    text: str
+    base_iri: str | None = None
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
@@ -94,25 +103,28 @@ def open_graph(build: str, in_memory: bool | None) -> ox.Store:
 
 
 def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows: int,
-                  default_graphs: list[str], named_graphs: list[str], union: bool) -> dict:
+                  dataset: tuple[list[str], list[str]] | None, union: bool, base_iri: str | None = None) -> dict:
     """Run one query and serialize at most ``max_rows`` rows (or triples) of its result.
 
     ``formats`` maps "results" and "graph" to the kg.results format to write,
     or to ("refuse", message) when the client cannot take that kind of
-    result. Returns a plain dict (it crosses a process boundary): status,
-    body, type, and truncated/count for a result, or status and message.
+    result. ``dataset`` (default graphs, named graphs), when the request gave
+    one, replaces the query's own FROM and FROM NAMED entirely; else
+    ``union`` makes the default graph the union of all graphs. Relative IRIs
+    resolve against ``base_iri``. Returns a plain dict (it crosses a process
+    boundary): status, body, type, and truncated/count for a result, or
+    status and message.
     """
     from .query import QueryResult
     from .results import write_graph, write_results
 
-    kwargs: dict[str, Any] = {"prefixes": PREFIX_MAP}
+    kwargs: dict[str, Any] = {"prefixes": PREFIX_MAP, "base_iri": base_iri}
     try:
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if dataset is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
         elif union:
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     except ValueError as exc:
         return {"status": 400, "message": f"default-graph-uri or named-graph-uri is not an IRI: {exc}"}
     try:
@@ -121,6 +133,10 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
             kind, result, truncated = "results", QueryResult("ask", boolean=bool(raw)), False
         elif isinstance(raw, ox.QuerySolutions):
             variables = [v.value for v in raw.variables]
+            order = star_variables(text)
+            if order is not None:
+                rank = {name: i for i, name in enumerate(order)}
+                variables.sort(key=lambda name: (rank.get(name, len(rank)), name))
             rows = [[solution[v] for v in variables] for solution in islice(raw, max_rows + 1)]
             truncated = len(rows) > max_rows
             kind, result = "results", QueryResult("select", variables, rows[:max_rows])
@@ -146,10 +162,11 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
             "truncated": truncated, "count": count}
 
 
-def execute_update(store: ox.Store, text: str) -> dict:
-    """Apply one SPARQL update (all of it or, on error, nothing: Oxigraph updates are transactions)."""
+def execute_update(store: ox.Store, text: str, base_iri: str | None = None) -> dict:
+    """Apply one SPARQL update (all of it or, on error, nothing: Oxigraph updates are transactions);
+    relative IRIs resolve against ``base_iri``."""
     try:
-        store.update(text, prefixes=PREFIX_MAP)
+        store.update(text, prefixes=PREFIX_MAP, base_iri=base_iri)
     except SyntaxError as exc:
         return {"status": 400, "message": f"SPARQL syntax error: {explain_syntax_error(str(exc))}"}
     except (OSError, RuntimeError, ValueError) as exc:
@@ -157,15 +174,15 @@ def execute_update(store: ox.Store, text: str) -> dict:
     return {"status": 200}
 
 
-def _worker_main(conn: Connection, build: str, in_memory: bool | None, updates: list[str], isolate: bool) -> None:
+def _worker_main(conn: Connection, build: str, in_memory: bool | None, updates: list[Update], isolate: bool) -> None:
     """A worker's life: isolate, open the graph, replay the updates, then answer jobs until told to stop."""
     # Ctrl-C in a terminal reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     isolated = isolate_network() if isolate else False
     try:
         store = open_graph(build, in_memory)
-        for text in updates:
-            execute_update(store, text)
+        for update in updates:
+            execute_update(store, update.text, update.base_iri)
     except KGError as exc:
         conn.send({"ready": False, "message": str(exc)})
         return
@@ -190,10 +207,10 @@ def _worker_main(conn: Connection, build: str, in_memory: bool | None, updates: 
                 return
         try:
             if job["op"] == "query":
-                reply = execute_query(store, job["text"], job["formats"], job["max_rows"],
-                                      job["default_graphs"], job["named_graphs"], job["union"])
+                reply = execute_query(store, job["text"], job["formats"], job["max_rows"], job["dataset"],
+                                      job["union"], job["base_iri"])
             else:
-                reply = execute_update(store, job["text"])
+                reply = execute_update(store, job["text"], job["base_iri"])
         except Exception as exc:  # noqa: BLE001 - a worker answers every job, whatever breaks
             reply = {"status": 500, "message": f"the worker failed: {type(exc).__name__}: {exc}"}
         conn.send(reply)
@@ -269,7 +286,7 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._gate = threading.Lock()       # held by a job while it takes a worker, by an update while it takes all
         self._log_lock = threading.Lock()
-        self._updates: list[str] = []
+        self._updates: list[Update] = []
         self._workers: set[_Worker] = set()
         self._closed = False
         self._snapshot: Path | None = None
@@ -391,9 +408,9 @@ class WorkerPool:
     def _catch_up(self, worker: _Worker) -> bool:
         with self._log_lock:
             missing = self._updates[worker.applied:]
-        for text in missing:
+        for update in missing:
             # These updates already ran within the time limit on another copy of the same graph.
-            reply = self._ask(worker, {"op": "update", "text": text}, None)
+            reply = self._ask(worker, {"op": "update", "text": update.text, "base_iri": update.base_iri}, None)
             if reply is None or reply["status"] != 200:
                 return False
             worker.applied += 1
@@ -432,16 +449,19 @@ class WorkerPool:
                           f"Narrow it (a LIMIT, more specific patterns, fewer OPTIONALs), or start the "
                           f"server with a longer --timeout.")
 
-    def query(self, text: str, formats: dict[str, Any], max_rows: int, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, union: bool = True) -> Answer:
-        """Run a query in a free worker, within the time limit; wait at most that long for a worker."""
+    def query(self, text: str, formats: dict[str, Any], max_rows: int,
+              dataset: tuple[list[str], list[str]] | None = None, union: bool = True,
+              base_iri: str | None = None) -> Answer:
+        """Run a query in a free worker, within the time limit; wait at most that long for a worker.
+
+        ``dataset`` and ``union`` are as execute_query() takes them."""
         if self._closed:
             return _text(503, "the server is shutting down")
         worker = self._take(time.monotonic() + self.timeout)
         if worker is None:
             return self._busy()
-        job = {"op": "query", "text": text, "formats": formats, "max_rows": max_rows,
-               "default_graphs": default_graphs or [], "named_graphs": named_graphs or [], "union": union}
+        job = {"op": "query", "text": text, "formats": formats, "max_rows": max_rows, "dataset": dataset,
+               "union": union, "base_iri": base_iri}
         generation = self._generation()
         if generation != worker.generation:
             job["reopen"] = True
@@ -461,7 +481,7 @@ class WorkerPool:
             return _text(reply["status"], reply["message"])
         return Answer(200, reply["body"], reply["type"], reply["truncated"], reply["count"])
 
-    def update(self, text: str) -> Answer:
+    def update(self, text: str, base_iri: str | None = None) -> Answer:
         """Apply an update to every worker's copy of the graph, or to none.
 
         All workers are taken (queries wait), the update runs on one of them
@@ -486,7 +506,8 @@ class WorkerPool:
             self._gate.release()
         # Workers taken from the pool were brought up to date when they were released.
         first, rest = taken[0], taken[1:]
-        reply = self._ask(first, {"op": "update", "text": text}, self.timeout)
+        update = Update(text, base_iri)
+        reply = self._ask(first, {"op": "update", "text": text, "base_iri": base_iri}, self.timeout)
         if reply is None:
             self._replace(first)
             for worker in rest:
@@ -497,7 +518,7 @@ class WorkerPool:
                 self._idle.put(worker)
             return _text(reply["status"], reply["message"])
         with self._log_lock:
-            self._updates.append(text)
+            self._updates.append(update)
             first.applied = len(self._updates)
         self._idle.put(first)
         threads = [threading.Thread(target=self._release, args=(w,)) for w in rest]

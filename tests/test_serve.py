@@ -635,3 +635,65 @@ def test_kg_commands_read_a_kg_serve_endpoint(endpoint, built):
     local = invoke("query", "--build", built, "membership", "-f", "csv")
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
+
+
+# ------------------------------------------------------------------ the protocol's finer points, one by one
+
+def test_using_graph_uri_becomes_using_clauses():
+    from kg.serve_protocol import apply_using
+
+    update = "CLEAR ALL ; INSERT DATA { GRAPH <g:a> { <s:a> <p:a> 1 } } ;\nINSERT { ?s a <c:x> } WHERE { ?s ?p ?o }"
+    assert apply_using(update, ["g:a"], ["g:b"]).endswith(
+        "INSERT { ?s a <c:x> } USING <g:a> USING NAMED <g:b> WHERE { ?s ?p ?o }")
+    assert apply_using(update, [], []) == update
+    # DELETE WHERE cannot carry USING: it is written out as what it means.
+    assert apply_using('DELETE WHERE { ?s <p:a> "}" }', ["g:a"], []) == \
+        'DELETE { ?s <p:a> "}" } USING <g:a> WHERE { ?s <p:a> "}" }'
+    # WHERE inside braces (a subquery) or in a string is no operation's WHERE.
+    nested = 'INSERT { ?s <p:b> "WHERE" } WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }'
+    assert apply_using(nested, ["g:a"], []).count("USING") == 1
+    for own in ("WITH <g:c> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                "DELETE { ?s ?p ?o } USING <g:c> WHERE { ?s ?p ?o }"):
+        with pytest.raises(ProtocolError) as err:
+            apply_using(own, ["g:a"], [])
+        assert err.value.status == 400 and "one or the other" in err.value.message
+
+
+def test_star_variables_keep_the_querys_order():
+    from kg.serve_protocol import star_variables
+
+    assert star_variables("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?p2 ?o2 } }") == ["s", "p", "o", "p2", "o2"]
+    assert star_variables('SELECT DISTINCT * { $b <x:y?z=1> ?a . ?a ?c "?d" } # ?e') == ["b", "a", "c"]
+    assert star_variables("SELECT ?b ?a WHERE { ?a ?b ?c }") is None
+    assert star_variables("ASK { ?a ?b ?c }") is None
+
+
+def test_endpoint_url_is_the_one_the_client_used():
+    from kg.serve_protocol import endpoint_url
+
+    fallback = "http://127.0.0.1:7373/sparql"
+    assert endpoint_url("localhost:7373", fallback) == "http://localhost:7373/sparql"
+    assert endpoint_url("[::1]:80", fallback) == "http://[::1]:80/sparql"
+    for hostile in (None, "", "a b", "x> . <y", "host:port", 'h"', "a/b"):
+        assert endpoint_url(hostile, fallback) == fallback
+
+
+def test_parse_request_refusals_of_the_protocol():
+    form = "application/x-www-form-urlencoded"
+    cases = [
+        (("POST", "query=ASK%7B%7D", form, b"query=ASK%7B%7D"), 400, "both in the URL and in the body"),
+        (("GET", "query=ASK%7B%7D&using-graph-uri=g%3Aa", None), 400, "are for updates"),
+        (("POST", "default-graph-uri=g%3Aa", form, b"update=CLEAR+ALL"), 400, "are for queries"),
+        (("GET", "query=ASK%7B%7D&default-graph-uri=g%3Aa%3E%20%7B", None), 400, "not an absolute IRI"),
+        (("GET", "query=ASK%7B%7D&named-graph-uri=relative", None), 400, "not an absolute IRI"),
+        (("POST", "", form, b"&" * 5000), 400, "more than 1,000 fields"),
+    ]
+    for args, status, words in cases:
+        with pytest.raises(ProtocolError) as err:
+            parse_request(*args)
+        assert err.value.status == status and words in err.value.message, args
+    # Graph parameters in the URL and the query in the form body add up, as the W3C tests send them.
+    request = parse_request("POST", "default-graph-uri=g%3Aa", form, b"query=ASK%7B%7D&default-graph-uri=g%3Ab")
+    assert request.default_graphs == ["g:a", "g:b"] and request.dataset == (["g:a", "g:b"], [])
+    update = parse_request("POST", "using-named-graph-uri=g%3Ab", "application/sparql-update", b"CLEAR ALL")
+    assert update.using_named_graphs == ["g:b"] and update.dataset is None
