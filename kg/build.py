@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from . import __version__, dates, resources
 from .documents import Document, read_document
 from .errors import KGError, MissingInputError, SourceError, ValidationError
-from .factsheet import Fact, read_sheet, sheet_path_for
+from .factsheet import Fact, document_of_sheet, is_draft, read_sheet, sheet_path_for
 from .namespaces import (KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri,
                          graph_iri)
 from .registry import Registry, load_registry
@@ -99,6 +99,7 @@ class BuildResult:
     triples: int
     rebuilt: list[str] = field(default_factory=list)  # documents read again (all, on a full build)
     files: list[Path] = field(default_factory=list)
+    drafts: int = 0  # draft sheets awaiting review (kg review), not read
 
     @property
     def facts(self) -> int:
@@ -325,6 +326,40 @@ class Sources:
     ranges: dict[str, str]
 
 
+def sources_for(schema: Schema, registry: Registry) -> Sources:
+    """What turning facts into quads needs besides the facts (also used by kg.review's checks)."""
+    from rdflib.namespace import RDFS as R
+
+    ranges = {str(p): str(r) for p, r in schema.ontology.subject_objects(R.range)}
+    return Sources(schema, registry, _qualifiers(schema), ranges)
+
+
+def shape_problems(facts: list[Fact], sources: Sources, checks: list | None = None) -> list[tuple[str, str]]:
+    """The SHACL checks `kg build` runs, on these facts alone: (fact id, message) for each violation.
+
+    The facts and the registry entries they name are loaded into a small store in
+    memory; the checks are those of the build (``checks``, compiled once by the caller
+    when it asks often).
+    """
+    store = ox.Store()
+    used: set[str] = set()
+    quads: list[ox.Quad] = []
+    for fact in facts:
+        quads += fact_quads(fact, sources, _iri(graph_iri(fact.doc_id or "review")), used)
+    entity_ids = {e for fact in facts for e in fact.entity_ids()}
+    reg_quads, _n = registry_quads(sources, entity_ids, used)
+    store.bulk_extend(quads + reg_quads + _ontology_quads())
+    if checks is None:
+        checks = compile_shapes(sources.schema.shapes, sources.schema.ontology)
+    prefix = str(KGR["fact/"])
+    out = []
+    for v in check_store(store, checks):
+        fact_id = v.focus[len(prefix):].split("/", 1)[0] if v.focus.startswith(prefix) else ""
+        name = v.path.rsplit("#", 1)[-1] if v.path else ""
+        out.append((fact_id, f"{name + ' ' if name else ''}{v.message}"))
+    return out
+
+
 def _digest(*parts: bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -437,9 +472,14 @@ def _load_manifest(out: Path, global_digest: str) -> dict[str, DocumentEntry] | 
 
 
 def _ontology_quads() -> list[ox.Quad]:
+    return list(_ontology_quads_cached())
+
+
+@lru_cache(maxsize=1)
+def _ontology_quads_cached() -> tuple[ox.Quad, ...]:
     graph = _iri(ONTOLOGY_GRAPH)
-    return [ox.Quad(t.subject, t.predicate, t.object, graph)
-            for t in ox.parse(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE)]
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, graph)
+                 for t in ox.parse(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE))
 
 
 def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = False) -> BuildResult:
@@ -453,19 +493,19 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         raise MissingInputError(f"no such folder: {raw}")
     schema = load_schema()
     registry = load_registry(raw / REGISTRY_FILE, schema)
-    from rdflib.namespace import RDFS as R
-
-    ranges = {str(p): str(r) for p, r in schema.ontology.subject_objects(R.range)}
-    sources = Sources(schema, registry, _qualifiers(schema), ranges)
+    sources = sources_for(schema, registry)
     doc_paths = sorted(raw.glob("*.txt"))
     if not doc_paths:
         raise SourceError("no documents (*.txt) in the folder", path=str(raw))
     problems: list[KGError] = []
     doc_ids = {p.stem for p in doc_paths}
+    drafts = 0
     for sheet in sorted(raw.glob("*.facts.yaml")):
-        if sheet.name[: -len(".facts.yaml")] not in doc_ids:
-            problems.append(SourceError(f"no document {sheet.name[:-len('.facts.yaml')]}.txt beside this fact sheet",
-                                        path=str(sheet), line=1))
+        stem = document_of_sheet(sheet)
+        if is_draft(sheet):  # awaiting review (kg review): not read, only counted
+            drafts += 1
+        if stem not in doc_ids:
+            problems.append(SourceError(f"no document {stem}.txt beside this fact sheet", path=str(sheet), line=1))
 
     global_digest = _global_digest(raw)
     previous = None if full else _load_manifest(out, global_digest)
@@ -543,7 +583,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
-                       [out / p.name for p in staged])
+                       [out / p.name for p in staged], drafts)
 
 
 def _count_union(store: ox.Store) -> int:

@@ -147,6 +147,9 @@ def build(raw: Path, out: Path, as_json: bool):
 
     result = run_build(raw, out)
     page = write_page(out)
+    if result.drafts:
+        click.echo(f"kg: {result.drafts} draft{'s' if result.drafts != 1 else ''} awaiting review, "
+                   f"not built (kg review --raw {raw})", err=True)
     if as_json:
         import json
 
@@ -325,6 +328,9 @@ main.add_command(extract_command); main.add_command(eval_command)  # noqa: E702
 
 from .cli_serve import serve_command  # noqa: E402
 main.add_command(serve_command)
+
+from .cli_review import add_command, review_command  # noqa: E402
+main.add_command(add_command); main.add_command(review_command)  # noqa: E702
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -39,6 +39,12 @@ class ValidationError(SourceError):
         super().__init__(first.message + more, path=first.path, line=first.line)
 
 
+class ConflictError(KGError):
+    """A file changed under a review since it was read (two reviews saving the same sheet)."""
+
+    exit_code = 1
+
+
 class MissingInputError(KGError):
     """A file or folder the user named does not exist."""
 

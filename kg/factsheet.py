@@ -90,8 +90,35 @@ class Fact:
         return (self.type.name, self.date.value(), self.date.qualifier, repr(sorted(vals.items())))
 
 
+SHEET_SUFFIX = ".facts.yaml"
+DRAFT_SUFFIX = ".draft.facts.yaml"
+
+
 def sheet_path_for(doc_path: Path) -> Path:
-    return doc_path.with_name(doc_path.stem + ".facts.yaml")
+    return doc_path.with_name(doc_path.stem + SHEET_SUFFIX)
+
+
+def draft_path_for(doc_path: Path) -> Path:
+    """Where `kg add` puts a document's draft sheet until it is reviewed (`kg review`)."""
+    return doc_path.with_name(doc_path.stem + DRAFT_SUFFIX)
+
+
+def is_draft(path: Path) -> bool:
+    """Whether ``path`` is a draft fact sheet awaiting review, which `kg build` does not read.
+
+    The one rule for telling drafts apart: the build, its check for files it
+    does not read, and `kg review` all ask here.
+    """
+    return path.name.endswith(DRAFT_SUFFIX)
+
+
+def document_of_sheet(path: Path) -> str:
+    """The stem of the document a sheet or draft belongs to."""
+    name = path.name
+    for suffix in (DRAFT_SUFFIX, SHEET_SUFFIX):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
 
 
 def slugify(text: str, limit: int = 60) -> str:

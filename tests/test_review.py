@@ -1,0 +1,329 @@
+"""kg add and the review library (kg.review): each operation, saving, and the round trip."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+import kg
+from kg.errors import ConflictError, SourceError, UsageError, ValidationError
+from kg.factsheet import draft_path_for, is_draft, sheet_path_for
+from kg.review import add_document, list_drafts, open_review
+from kg.review.add import write_draft
+from kg.review.sheetfile import render_fact, split_sheet
+
+from .conftest import ROOT, SEED_RAW, assert_isomorphic, invoke
+
+PAGES = Path(__file__).parent / "pages"
+ARTICLE = PAGES / "article.html"
+SEED_004 = "004_05d95eeefa1e2818"
+
+
+@pytest.fixture
+def added(raw_copy):
+    """The test article added to a copy of the seed raw/ folder."""
+    return add_document(ARTICLE, raw_copy)
+
+
+def _facts(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["facts"] or []
+
+
+# ---------------------------------------------------------------- kg add
+
+def test_add_reads_the_page_metadata_and_text_and_drafts_beside_it(added, raw_copy):
+    assert added.document == raw_copy / "2018-03-14_pakistan-and-russia-hold-defence-talks-in-moscow.txt"
+    assert added.meta == {"title": "Pakistan and Russia hold defence talks in Moscow", "publisher": "Test Defence Weekly",
+                          "author": "A. Writer", "url": "https://defence-weekly.example/2018/03/pakistan-russia-talks",
+                          "published": "2018-03-14", "reference_date": "2018-03-14"}
+    assert any("reference date 2018-03-14 is the published date" in n for n in added.notes)
+    from kg.documents import read_document
+
+    doc = read_document(added.document)
+    assert "visited Moscow on 12 March 2018" in doc.text
+    for clutter in ("Home", "Most read", "Copyright", "Photo: the minister", "font-family"):
+        assert clutter not in doc.text
+    assert added.draft == draft_path_for(added.document) and is_draft(added.draft)
+    assert added.facts == len(_facts(added.draft)) > 0
+
+
+def test_add_options_win_over_the_page(raw_copy):
+    a = add_document(ARTICLE, raw_copy, title="Talks", publisher="Own notes", reference_date="2018-03",
+                     draft=False)
+    assert a.meta["title"] == "Talks" and a.meta["publisher"] == "Own notes"
+    assert a.meta["reference_date"] == "2018-03" and a.meta["published"] == "2018-03-14"
+    assert a.document.name == "2018-03_talks.txt" and a.draft is None
+    assert not any("published date" in n for n in a.notes)
+
+
+def test_add_refuses_what_is_missing_naming_the_option_or_asks(raw_copy, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("Pakistan and Russia held talks in Moscow in June 2017 about helicopters.\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="--publisher"):
+        add_document(text, raw_copy, title="Talks", reference_date="2017-06", draft=False)
+    asked = []
+    a = add_document(text, raw_copy, title="Talks", draft=False,
+                     ask=lambda key, option: asked.append(option) or {"publisher": "Me", "reference_date": "2017-06"}[key])
+    assert asked == ["--publisher", "--reference-date"] and a.meta["publisher"] == "Me"
+
+
+def test_add_refuses_the_same_text_twice_and_never_overwrites(added, raw_copy, tmp_path):
+    with pytest.raises(UsageError, match=f"already in {added.document}"):
+        add_document(ARTICLE, raw_copy)
+    # The same words with other spacing are the same text.
+    copy = tmp_path / "copy.txt"
+    copy.write_text("  \n".join(read_text_words(added.document)), encoding="utf-8")
+    with pytest.raises(UsageError, match="already in"):
+        add_document(copy, raw_copy, title="X", publisher="Y", reference_date="2018")
+    with pytest.raises(UsageError, match="never overwrites"):
+        write_draft(added.document, raw_copy)
+
+
+def read_text_words(path: Path) -> list[str]:
+    from kg.documents import read_document
+
+    return read_document(path).text.split()
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("<html><head><title>Empty</title></head><body><p>Subscribe.</p></body></html>", "not an article: the page has"),
+    ("<html><head><title>Index</title></head><body><main>"
+     + "".join(f"<p><a href='/s{i}'>Story number {i} about the world and its defence</a></p>" for i in range(30))
+     + "</main></body></html>", "of its text is links"),
+])
+def test_add_refuses_a_page_that_is_not_an_article(raw_copy, tmp_path, body, reason):
+    page = tmp_path / "page.html"
+    page.write_text(body, encoding="utf-8")
+    with pytest.raises(SourceError, match=reason):
+        add_document(page, raw_copy, publisher="P", reference_date="2020")
+    assert sorted(p.name for p in raw_copy.iterdir()) == sorted(p.name for p in SEED_RAW.iterdir())
+
+
+def test_add_command_prints_what_it_did(raw_copy):
+    result = invoke("add", ARTICLE, "--raw", raw_copy)
+    assert result.exit_code == 0, result.output
+    assert "added " in result.stdout and "drafted " in result.stdout
+    assert "is the published date" in result.stderr
+    again = invoke("add", ARTICLE, "--raw", raw_copy)
+    assert again.exit_code == 2 and "the same text is already in" in again.stderr and "Traceback" not in again.output
+
+
+# ---------------------------------------------------------------- drafts and the build
+
+def test_build_skips_drafts_and_counts_them(added, raw_copy, tmp_path):
+    result = kg.build(raw_copy, tmp_path / "build")
+    assert result.drafts == 1
+    seed = kg.build(SEED_RAW, tmp_path / "seed")
+    assert result.facts == seed.facts  # the draft's facts are not in the graph
+    out = invoke("build", "--raw", raw_copy, "--out", tmp_path / "b2")
+    assert out.exit_code == 0 and "1 draft awaiting review" in out.stderr
+    assert [d.document for d in list_drafts(raw_copy)] == [added.document.stem]
+
+
+# ---------------------------------------------------------------- review operations
+
+def test_accept_reject_edit_add_undo_and_save_build_a_graph_holding_them(added, raw_copy, tmp_path):
+    review = open_review(raw_copy, added.document.stem)
+    assert [f.status for f in review.facts] == ["draft"] * added.facts
+    types = [f.data["type"] for f in review.facts]
+    arms = types.index("arms_order")
+    review.accept(arms)
+    assert review.fact(arms).status == "accepted"
+    # Edit the membership's organization to an existing entity by another of its names.
+    member = types.index("membership")
+    data = dict(review.fact(member).data, organization="Shanghai Cooperation Organisation")
+    assert review.edit(member, data).status == "edited" and review.fact(member).problems == []
+    # A role to an entity the registry lacks shows a problem, then a new entity fixes it.
+    visit = types.index("visit")
+    data = dict(review.fact(visit).data, location="Kremlin Hall")
+    assert "unknown entity 'Kremlin Hall'" in review.edit(visit, data).problems[0]
+    with pytest.raises(ValidationError):
+        review.accept(visit)
+    new_id = review.new_entity("Kremlin Hall", "Place", aliases=["the Kremlin hall"], country="Russia")
+    assert new_id == "kremlin-hall" and review.fact(visit).problems == []
+    # A date typed as an analyst writes it; a bad one is a problem on the fact.
+    data = dict(review.fact(visit).data, date="12-13 March 2018")
+    assert review.edit(visit, data).problems == []
+    bad = review.edit(visit, dict(data, date="Marchtember 2018"))
+    assert any("date" in p for p in bad.problems)
+    review.undo()
+    assert review.fact(visit).data["date"] == "12-13 March 2018"
+    # Reject, then undo, then reject again.
+    stmt = types.index("statement")
+    review.reject(stmt)
+    review.undo()
+    assert review.fact(stmt).status == "draft"
+    review.reject(stmt)
+    # A fact from a span of the text.
+    start = review.doc.text.index("Pakistan joined the SCO")
+    end = start + len("Pakistan joined the SCO as a full member in June 2017")
+    new = review.add(start - 1, end, {"type": "membership", "member": "Pakistan", "organization": "SCO",
+                                      "status": "full", "date": "June 2017", "id": "pakistan-joins-sco"})
+    assert new.spans[0] == (start, end) and new.data["quote"] == review.doc.text[start:end]
+    assert new.problems == []
+    result = review.save()
+    assert result.saved == 4 and result.new_entities == ["kremlin-hall"]
+    assert result.awaiting == added.facts - 4  # accepted 1, edited 2, rejected 1, one added
+    saved = _facts(sheet_path_for(added.document))
+    assert [f["type"] for f in saved] == ["visit", "arms_order", "membership", "membership"]
+    assert "kremlin-hall:\n  name: Kremlin Hall\n  type: Place\n" in (raw_copy / "entities.yaml").read_text()
+    # The undecided facts stay in the draft; rejected ones are gone from it.
+    left = _facts(added.draft)
+    assert len(left) == result.awaiting
+    built = kg.build(raw_copy, tmp_path / "build")
+    assert built.drafts == 1
+    from kg.query import run
+    from kg.store import Store
+
+    store = Store.open(tmp_path / "build")
+    visits = [r for r in run("SELECT ?f WHERE { ?f a kg:Visit ; kg:location kgr:kremlin-hall }", store).rows]
+    assert len(visits) == 1
+    # Deciding the rest removes the draft.
+    review = open_review(raw_copy, added.document.stem)
+    for f in review.facts:
+        if f.status == "draft":
+            review.reject(f.key)
+    assert review.save().draft_removed and not added.draft.exists()
+
+
+def test_a_second_review_saving_the_same_sheet_is_refused(added, raw_copy):
+    first = open_review(raw_copy, added.document.stem)
+    second = open_review(raw_copy, added.document.stem)
+    first.reject(0)
+    first.save()
+    before = {p.name: p.read_bytes() for p in raw_copy.iterdir()}
+    second.accept(1)
+    with pytest.raises(ConflictError, match="changed since this review read them"):
+        second.save()
+    assert before == {p.name: p.read_bytes() for p in raw_copy.iterdir()}
+
+
+def test_a_fact_with_problems_is_not_saved_and_nothing_is_written(added, raw_copy):
+    review = open_review(raw_copy, added.document.stem)
+    review.edit(0, dict(review.fact(0).data, date="in the spring of never"))
+    before = {p.name: p.read_bytes() for p in raw_copy.iterdir()}
+    with pytest.raises(ValidationError):
+        review.save()
+    assert before == {p.name: p.read_bytes() for p in raw_copy.iterdir()}
+
+
+def test_a_save_cut_short_between_sheet_and_draft_reads_each_fact_once(added, raw_copy, monkeypatch):
+    import kg.review.session as session
+
+    review = open_review(raw_copy, added.document.stem)
+    review.accept(0)
+    real = session.atomic_write
+    calls = []
+
+    def dies_on_the_draft(path, data):
+        calls.append(path)
+        if is_draft(path):
+            raise KeyboardInterrupt  # killed after the sheet was written
+        real(path, data)
+
+    monkeypatch.setattr(session, "atomic_write", dies_on_the_draft)
+    with pytest.raises(KeyboardInterrupt):
+        review.save()
+    monkeypatch.setattr(session, "atomic_write", real)
+    again = open_review(raw_copy, added.document.stem)
+    assert len(again.facts) == added.facts  # not added.facts + 1
+    assert [f.status for f in again.facts].count("accepted") == 1
+
+
+def test_new_entities_are_checked_as_the_registry_is(added, raw_copy):
+    review = open_review(raw_copy, added.document.stem)
+    with pytest.raises(UsageError, match="already a name of"):
+        review.new_entity("Pakistani", "State", id="pak2")
+    with pytest.raises(UsageError, match="unknown type"):
+        review.new_entity("Atlantis", "Continent")
+    with pytest.raises(UsageError, match="Q-number"):
+        review.new_entity("Atlantis", "State", wikidata="12")
+
+
+def test_date_and_entity_lookups_for_the_page(added, raw_copy):
+    review = open_review(raw_copy, added.document.stem)
+    assert review.check_date("21-22 November 2023") == {
+        "ok": True, "value": "2023-11-21/2023-11-22", "precision": "day",
+        "earliest": "2023-11-21", "latest": "2023-11-22"}
+    june = review.check_date("June 2017")
+    assert (june["value"], june["earliest"], june["latest"]) == ("2017-06", "2017-06-01", "2017-06-30")
+    assert review.check_date("in April")["value"] == "2018-04"  # the document's reference year
+    assert review.check_date("Junly 2017")["ok"] is False
+    assert review.search_entities("pakistani")["entities"][0]["id"] == "pakistan"
+    typo = review.search_entities("Pakistn")
+    assert typo["entities"] == [] and "Pakistan" in typo["did_you_mean"]
+
+
+# ---------------------------------------------------------------- the sheet's text
+
+@pytest.mark.parametrize("sheet", sorted(SEED_RAW.glob("*.facts.yaml")) + sorted((ROOT / "eval" / "gold").glob("*.facts.yaml")),
+                         ids=lambda p: p.name)
+def test_every_hand_written_fact_is_written_back_as_it_was(sheet):
+    cut = split_sheet(sheet.read_text(encoding="utf-8"), str(sheet))
+    assert cut.render() == sheet.read_text(encoding="utf-8")
+    for block in cut.blocks:
+        assert render_fact(block.data) == block.text
+
+
+def test_a_reviewed_sheet_saved_unchanged_keeps_its_bytes(raw_copy):
+    sheet = raw_copy / "000_7ea689264487c6d2.facts.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    # Comments in odd places, and no final newline, are kept too.
+    text = text.replace("facts:\n", "facts:   # the facts\n", 1).rstrip("\n") + "\n# the end"
+    sheet.write_text(text, encoding="utf-8")
+    review = open_review(raw_copy, "000_7ea689264487c6d2")
+    assert {f.status for f in review.facts} == {"accepted"}
+    review.save()
+    assert sheet.read_text(encoding="utf-8") == text
+    # Editing one fact rewrites that fact only.
+    review = open_review(raw_copy, "000_7ea689264487c6d2")
+    f = review.facts[1]
+    review.edit(f.key, dict(f.data, note="Checked in review."))
+    review.save()
+    after = sheet.read_text(encoding="utf-8").split("\n")
+    diff = [line for line in after if line not in text.split("\n")]
+    assert diff == ["    note: Checked in review."]
+
+
+# ---------------------------------------------------------------- seed 004, reviewed from its draft
+
+def test_a_reviewed_draft_of_seed_004_builds_the_same_graph(raw_copy, tmp_path, built):
+    hand_made = raw_copy / f"{SEED_004}.facts.yaml"
+    wanted = split_sheet(hand_made.read_text(encoding="utf-8")).blocks
+    hand_made.unlink()
+    doc = raw_copy / f"{SEED_004}.txt"
+    draft, n = write_draft(doc, raw_copy)
+    assert n > 0
+    review = open_review(raw_copy, SEED_004)
+    drafts = [f for f in review.facts if f.status == "draft"]
+    # The reviewer turns a draft of the same type into each hand-made fact, adds the facts the
+    # draft lacks from the text, and rejects the rest.
+    for block in wanted:
+        same = next((f for f in drafts if f.data["type"] == block.data["type"]), None)
+        if same is not None:
+            drafts.remove(same)
+            review.edit(same.key, block.data)
+            assert review.fact(same.key).problems == [], block.data
+        else:
+            quotes = block.data["quote"] if isinstance(block.data["quote"], list) else [block.data["quote"]]
+            start = review.doc.text.index(quotes[0])
+            added = review.add(start, start + len(quotes[0]), dict(block.data))
+            assert added.problems == [], block.data
+    for f in drafts:
+        review.reject(f.key)
+    review.save()
+    assert not draft.exists()
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    from rdflib import Dataset, Graph
+
+    assert_isomorphic(Graph().parse(built / "kg.ttl"), Graph().parse(out / "kg.ttl"))
+    from kg.query import named_queries, run
+    from kg.store import Store
+
+    ours, seed = Store.open(out), Store.open(built)
+    for name in ("membership", "exercises-under", "arms-transfers", "bilateral-exercises", "dyad"):
+        assert run(name, ours, {}).dicts() == run(name, seed, {}).dicts(), name
