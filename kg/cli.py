@@ -329,8 +329,8 @@ main.add_command(extract_command); main.add_command(eval_command)  # noqa: E702
 from .cli_serve import serve_command  # noqa: E402
 main.add_command(serve_command)
 
-from .cli_review import add_command, review_command  # noqa: E402
-main.add_command(add_command); main.add_command(review_command)  # noqa: E702
+from .cli_review import add_command  # noqa: E402
+main.add_command(add_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
