@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .serve import DEFAULT_HOST, DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT
+from .serve import DEFAULT_HOST, DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS
 
 
 def _reports_errors(fn):
@@ -47,10 +47,16 @@ def _reports_errors(fn):
               help="Each worker loads the graph into memory (faster queries, a copy per worker; always so "
                    "with --update-token) or queries the store on disk; by default memory for graphs up to "
                    "64 MB of TriG, as kg query does.")
+@click.option("--max-connections", default=MAX_CONNECTIONS, show_default=True, type=click.IntRange(min=1),
+              help="Open connections at once; one more is answered 503 and closed.")
+@click.option("--idle-timeout", default=IDLE_TIMEOUT, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(min=0, min_open=True),
+              help="Close a connection that sends no whole request (head and body) for this long.")
 @click.option("--quiet", is_flag=True, help="Do not log each request on stderr.")
 @_reports_errors
 def serve_command(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, update_token: str | None,
-                  workers: int | None, in_memory: bool | None, quiet: bool) -> None:
+                  workers: int | None, in_memory: bool | None, max_connections: int, idle_timeout: float,
+                  quiet: bool) -> None:
     """Answer SPARQL over the built graph: a SPARQL 1.1 Protocol endpoint at
     /sparql and a query page at /, until Ctrl-C.
 
@@ -68,4 +74,5 @@ def serve_command(build_dir: Path, host: str, port: int, timeout: float, max_row
     from .serve import serve
 
     serve(build_dir, host, port, timeout=timeout, max_rows=max_rows, update_token=update_token,
-          workers=workers, in_memory=in_memory, quiet=quiet)
+          workers=workers, in_memory=in_memory, quiet=quiet, max_connections=max_connections,
+          idle_timeout=idle_timeout)

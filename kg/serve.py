@@ -23,16 +23,19 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+import queue
+import re
 import signal
 import socket
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 
@@ -47,7 +50,8 @@ DEFAULT_PORT = 7373
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 MAX_BODY = 16 * 1024 * 1024  # bytes: a query is small; a big INSERT DATA belongs in a fact sheet
-IDLE_CONNECTION = 120  # seconds a keep-alive connection may sit idle
+IDLE_TIMEOUT = 15.0  # seconds a connection may take to send a whole request (head and body), or sit idle
+MAX_CONNECTIONS = 64  # open connections at once; one more is answered 503 and closed
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -87,7 +91,7 @@ class SparqlServer(ThreadingHTTPServer):
     request_queue_size = 64
 
     def __init__(self, address: tuple[str, int], *, build: Path, max_rows: int, update_token: str | None,
-                 log: TextIO | None):
+                 log: TextIO | None, max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
@@ -98,7 +102,77 @@ class SparqlServer(ThreadingHTTPServer):
         self.pool: WorkerPool | None = None
         self.page = ""
         self.check_host = is_loopback(address[0])
+        self.max_connections = max_connections
+        self.idle_timeout = idle_timeout
         self._thread: threading.Thread | None = None
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._refused: queue.Queue[socket.socket] = queue.Queue(maxsize=max_connections)
+        self._reading: dict[_Handler, float] = {}  # connections waiting for a request, and until when
+        self._reading_lock = threading.Lock()
+        threading.Thread(target=self._refuse_loop, name="kg-serve-refuse", daemon=True).start()
+
+    # -- connections: at most max_connections, each sending a whole request within idle_timeout
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:
+        if not self._slots.acquire(blocking=False):
+            try:
+                self._refused.put_nowait(request)  # answered 503 by one thread, so a flood costs no threads
+            except queue.Full:
+                self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse_loop(self) -> None:
+        body = (f"this server holds at most {self.max_connections} connections at once, and all are open; "
+                "try again in a moment\n").encode("utf-8")
+        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n").encode("ascii")
+        while True:
+            conn = self._refused.get()
+            try:
+                conn.settimeout(0.5)
+                try:
+                    conn.recv(65536)  # the request, read so that closing does not reset the connection
+                except OSError:
+                    pass
+                conn.sendall(head + body)
+            except OSError:
+                pass
+            finally:
+                self.shutdown_request(conn)
+
+    def reading(self, handler: _Handler, waiting: bool) -> bool:
+        """Mark ``handler`` as waiting for (part of) a request, or as done; False if the reaper closed it."""
+        with self._reading_lock:
+            if getattr(handler, "reaped", False):
+                return False
+            if waiting:
+                self._reading[handler] = time.monotonic() + self.idle_timeout
+            else:
+                self._reading.pop(handler, None)
+            return True
+
+    def service_actions(self) -> None:
+        """Called by serve_forever() twice a second: close connections that have not sent a whole
+        request in time, however slowly they trickle it (each byte would reset a socket timeout)."""
+        now = time.monotonic()
+        with self._reading_lock:
+            late = [h for h, deadline in self._reading.items() if deadline < now]
+            for handler in late:
+                del self._reading[handler]
+                handler.reaped = True
+        for handler in late:
+            handler.time_out()
 
     @property
     def url(self) -> str:
@@ -138,7 +212,45 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = f"kg-serve/{__version__}"
     sys_version = ""
-    timeout = IDLE_CONNECTION
+    default_request_version = "HTTP/1.0"  # so that even an answer to a garbled request line has a status line
+    reaped = False
+
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # read by StreamRequestHandler.setup()
+        super().setup()
+
+    def handle_one_request(self) -> None:
+        if not self.server.reading(self, True):
+            self.close_connection = True
+            return
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.reading(self, False)
+
+    def time_out(self) -> None:
+        """From the server's thread: this connection took too long to send its request; say so and close it."""
+        try:
+            body = f"the request did not arrive whole within {self.server.idle_timeout:g} s\n".encode("utf-8")
+            self.connection.sendall(b"HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                    + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("ascii")
+                                    + body)
+        except OSError:
+            pass
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def parse_request(self) -> bool:
+        """http.server's reading of the request line, without HTTP/0.9 (a request line of two words),
+        which it would answer with a bare body and no status line."""
+        line = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        if len(line.split()) == 2:
+            self.requestline, self.command, self.request_version = line, "", self.default_request_version
+            self.send_error(400, "HTTP/0.9 is not served here; send an HTTP/1.0 or HTTP/1.1 request")
+            return False
+        return super().parse_request()
 
     def version_string(self) -> str:
         return self.server_version  # not the Python version: nobody outside needs it
@@ -148,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         if self.server.log is not None:
             # BaseHTTPRequestHandler.log_message escapes control characters; keep its format.
-            line = (format % args).translate(_CONTROL)
+            line = redact((format % args).translate(_CONTROL))
             self.server.log.write(f"{self.address_string()} - - [{self.log_date_time_string()}] {line}\n")
             self.server.log.flush()
 
@@ -164,7 +276,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _text(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self._send(status, (message.rstrip("\n") + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
@@ -219,11 +332,35 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._text(413, f"the body is {size:,} bytes; this server takes at most {MAX_BODY:,}")
             return None
-        return self.rfile.read(size)
+        body = self.rfile.read(size)
+        if len(body) < size or not self.server.reading(self, False):
+            self.close_connection = True  # the client went away, or took too long: nobody to answer
+            return None
+        return body
+
+    def _framing_ok(self, method: str) -> bool:
+        """Refuse a request whose body could not be told apart from the next request on the connection
+        (request smuggling): several Content-Length headers, Content-Length beside Transfer-Encoding,
+        or a GET with a body. The connection is closed after the answer."""
+        lengths = self.headers.get_all("Content-Length") or []
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        if len(lengths) > 1:
+            problem = f"the request has {len(lengths)} Content-Length headers; send one"
+        elif lengths and encodings:
+            problem = "the request has both Content-Length and Transfer-Encoding; send Content-Length alone"
+        elif method != "POST" and (encodings or (lengths and lengths[0].strip() != "0")):
+            problem = f"a {method} request carries no body here; send the query in the URL, or POST it"
+        else:
+            return True
+        self.close_connection = True
+        self._text(400, problem)
+        return False
 
     def _guarded(self, method: str) -> None:
         try:
-            if self._host_ok():
+            if method != "POST" and not self.server.reading(self, False):
+                return  # the reaper closed it
+            if self._host_ok() and self._framing_ok(method):
                 self._route(method)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client went away; nobody to answer
@@ -368,6 +505,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, out.getvalue().encode("utf-8"), ctype, {"Vary": "Accept"})
 
 
+_SECRET_PARAMETER = re.compile(r"(?<=[?&;])([^=&;\s]+)=([^&;\s\"]*)")
+
+
+def redact(line: str) -> str:
+    """A log line with the value of any URL parameter whose name holds "token" (access_token, say)
+    replaced by [redacted]: a token sent in the URL must not end up in a log."""
+    def hide(m: re.Match) -> str:
+        return f"{m.group(1)}=[redacted]" if "token" in unquote(m.group(1)).lower() else m.group(0)
+    return _SECRET_PARAMETER.sub(hide, line)
+
+
 # What each path takes; any other method there is a 405 that says so.
 ALLOWED = {"/sparql": "GET, POST", "/": "GET", "/graph": "GET"}
 
@@ -378,7 +526,8 @@ _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0))}
 def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
                 update_token: str | None = None, workers: int | None = None, in_memory: bool | None = None,
-                log: TextIO | None = None, isolate: bool = True) -> SparqlServer:
+                log: TextIO | None = None, isolate: bool = True, max_connections: int = MAX_CONNECTIONS,
+                idle_timeout: float = IDLE_TIMEOUT) -> SparqlServer:
     """A SPARQL server over the build in ``build_dir``, bound and with its workers ready, not yet serving.
 
     Call ``.start()`` to serve in a background thread, or ``.serve_forever()``;
@@ -387,6 +536,9 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
     as kg.store.Store.open does (None: by size). Without ``update_token`` the graph is read-only;
     with one, updates that carry it apply to in-memory copies of the graph,
     never to the store on disk. ``log`` receives one line per request.
+    At most ``max_connections`` are open at once (one more gets 503), and a
+    connection that does not send a whole request within ``idle_timeout``
+    seconds is closed (408 if it had begun one).
     Raises NotBuiltError without a build, KGError if the address is taken.
     Binding anything but a loopback address prints a warning on stderr.
     """
@@ -397,11 +549,15 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    if max_connections < 1:
+        raise UsageError("--max-connections must be at least 1")
+    if idle_timeout <= 0:
+        raise UsageError("--idle-timeout must be more than 0 seconds")
     build = Path(build_dir)
     examples = serve_page.examples(build)  # raises NotBuiltError before anything starts
     try:
         server = SparqlServer((host, port), build=build, max_rows=max_rows, update_token=update_token or None,
-                              log=log)
+                              log=log, max_connections=max_connections, idle_timeout=idle_timeout)
     except OSError as exc:
         raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
@@ -429,18 +585,20 @@ def _how(in_memory: bool | None) -> str:
 def serve(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, update_token: str | None = None,
           workers: int | None = None, in_memory: bool | None = None, quiet: bool = False,
-          out: TextIO | None = None) -> None:
+          out: TextIO | None = None, max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), then stop the workers; messages go to ``out`` (stderr)."""
     out = out or sys.stderr
     server = make_server(build_dir, host, port, timeout=timeout, max_rows=max_rows, update_token=update_token,
-                         workers=workers, in_memory=in_memory, log=None if quiet else out)
+                         workers=workers, in_memory=in_memory, log=None if quiet else out,
+                         max_connections=max_connections, idle_timeout=idle_timeout)
     pool = server.pool
     assert pool is not None
     out.write(f"kg serve: {server.url} (query page) and {server.url}sparql (SPARQL 1.1 endpoint)\n"
               f"  graph       {build_dir}/ ({_how(pool.in_memory)})\n"
               f"  workers     {pool.size} processes"
               f"{', network isolated' if pool.network_isolated else ''}\n"
-              f"  limits      {timeout:g} s per query, {max_rows:,} rows per result\n"
+              f"  limits      {timeout:g} s per query, {max_rows:,} rows per result, "
+              f"{max_connections} connections, {idle_timeout:g} s to send a request\n"
               f"  updates     {'on, with the token, to in-memory copies only' if update_token else 'off'}\n"
               f"Press Ctrl-C to stop.\n")
     out.flush()

@@ -74,10 +74,11 @@ def update_server(private_build):
     srv.close()
 
 
-def curl(*args: str) -> tuple[int, dict[str, str], str]:
+def curl(*args: str, input_bytes: bytes | None = None) -> tuple[int, dict[str, str], str]:
     """Run curl; return the status, the headers (lower-case names) and the body."""
     assert CURL, "curl is missing: apt-get install curl"
-    out = subprocess.run([CURL, "-sS", "-i", "--max-time", "60", *args], capture_output=True, check=True).stdout
+    out = subprocess.run([CURL, "-sS", "-i", "--max-time", "60", *args], capture_output=True, check=True,
+                         input=input_bytes).stdout
     head, _, body = out.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
@@ -697,3 +698,142 @@ def test_parse_request_refusals_of_the_protocol():
     assert request.default_graphs == ["g:a", "g:b"] and request.dataset == (["g:a", "g:b"], [])
     update = parse_request("POST", "using-named-graph-uri=g%3Ab", "application/sparql-update", b"CLEAR ALL")
     assert update.using_named_graphs == ["g:b"] and update.dataset is None
+
+
+# ------------------------------------------------------------------ the HTTP edges: framing, methods, logs, connections
+
+@pytest.fixture(scope="module")
+def edge_server(built):
+    """A server with a request log, a cap of 4 connections and a short idle timeout."""
+    log = io.StringIO()
+    srv = make_server(built, "127.0.0.1", 0, timeout=5.0, workers=1, log=log, max_connections=4, idle_timeout=1.5)
+    srv.start()
+    srv.test_log = log
+    yield srv
+    srv.close()
+
+
+def raw_exchange(server, data: bytes, wait: float = 10.0) -> bytes:
+    """Send bytes as they are and read until the server closes the connection."""
+    with socket.create_connection(server.server_address[:2], timeout=wait) as conn:
+        conn.sendall(data)
+        chunks = []
+        try:
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            chunks.append(b"<still open>")
+        return b"".join(chunks)
+
+
+def statuses(answer: bytes) -> list[int]:
+    return [int(m.group(1)) for m in re.finditer(rb"(?:^|\n)HTTP/1\.[01] (\d{3}) ", answer)]
+
+
+ASK = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def test_duplicate_content_length_is_refused_and_nothing_is_smuggled(edge_server):
+    body = b"ASK {}"
+    answer = raw_exchange(edge_server, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Content-Type: application/sparql-query\r\nContent-Length: 6\r\nContent-Length: 6\r\n\r\n"
+                          + body + ASK)
+    assert statuses(answer) == [400] and b"2 Content-Length headers" in answer
+    assert b"text/plain" in answer and b"<still open>" not in answer
+    answer = raw_exchange(edge_server, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6\r\n"
+                          b"Transfer-Encoding: chunked\r\nContent-Type: application/sparql-query\r\n\r\n" + body + ASK)
+    assert statuses(answer) == [400]
+
+
+def test_a_get_with_a_body_is_refused_and_its_body_is_not_a_request(edge_server):
+    smuggled = b"GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    answer = raw_exchange(edge_server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          + f"Content-Length: {len(smuggled)}\r\n\r\n".encode() + smuggled)
+    assert statuses(answer) == [400] and b"carries no body" in answer
+    # A GET saying Content-Length: 0 is fine, and keeps its connection.
+    answer = raw_exchange(edge_server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Content-Length: 0\r\n\r\n" + ASK.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+    assert statuses(answer) == [200, 200]
+
+
+@pytest.mark.parametrize("line", [b"GET /", b"GET /sparql?query=ASK%7B%7D", b"HELLO", b"GET / HTTP/2.0 extra",
+                                  b"\x16\x03\x01\x02\x00", b"GET /" + b"a" * 70_000 + b" HTTP/1.1"])
+def test_every_answer_has_a_status_line_and_is_text(edge_server, line):
+    answer = raw_exchange(edge_server, line + b"\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.")
+    head = answer.split(b"\r\n\r\n")[0].lower()
+    assert 400 <= statuses(answer)[0] < 500 and b"content-type: text/plain" in head
+    assert b"<html" not in answer.lower() and b"<!doctype" not in answer.lower()
+
+
+def test_other_methods_get_405_with_what_is_allowed(edge_server):
+    url = edge_server.url
+    for method in ("PUT", "DELETE", "OPTIONS", "PATCH"):
+        status, headers, body = curl("-X", method, url + "sparql")
+        assert (status, headers["allow"]) == (405, "GET, POST") and headers["content-type"].startswith("text/plain")
+        assert method in body
+    status, headers, body = curl("-X", "PUT", "--data", "x=1", url)
+    assert (status, headers["allow"]) == (405, "GET")
+    assert curl("-X", "DELETE", url + "nothing")[0] == 404
+    head = raw_exchange(edge_server, b"HEAD /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert statuses(head) == [405] and head.endswith(b"\r\n\r\n")  # no body after a HEAD's headers
+    answer = raw_exchange(edge_server, b"BREW /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert statuses(answer) == [501] and b"text/plain" in answer
+
+
+def test_a_token_in_the_url_is_never_logged(edge_server):
+    secret = "s3cret-value-in-the-url"
+    curl("--data-urlencode", "update=CLEAR ALL", f"{edge_server.url}sparql?access_token={secret}")
+    curl("--get", "--data-urlencode", "query=ASK {}", "--data", f"token={secret}", edge_server.url + "sparql")
+    raw_exchange(edge_server, f"GET /sparql?access%5Ftoken={secret} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Connection: close\r\n\r\n".encode())
+    log = edge_server.test_log.getvalue()
+    assert "access_token=[redacted]" in log and "access%5Ftoken=[redacted]" in log
+    assert secret not in log
+
+
+def test_a_form_of_millions_of_fields_is_refused_before_it_is_parsed(edge_server):
+    status, headers, body = curl("-H", "Content-Type: application/x-www-form-urlencoded", "-H", "Expect:",
+                                 "--data-binary", "@-", edge_server.url + "sparql", input_bytes=b"&" * 2_000_000)
+    assert status == 400 and "more than 1,000 fields" in body
+
+
+def test_connections_are_capped_and_a_freed_slot_is_reused(edge_server):
+    idle = [socket.create_connection(edge_server.server_address[:2]) for _ in range(4)]
+    try:
+        time.sleep(0.3)
+        answer = raw_exchange(edge_server, ASK)
+        assert statuses(answer) == [503] and b"at most 4 connections" in answer and b"text/plain" in answer
+    finally:
+        for conn in idle:
+            conn.close()
+    deadline = time.monotonic() + 10
+    while statuses(raw_exchange(edge_server, ASK.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))) != [200]:
+        assert time.monotonic() < deadline, "the slots of closed connections were not given back"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_a_client_trickling_its_request_is_cut_off(edge_server):
+    started = time.monotonic()
+    with socket.create_connection(edge_server.server_address[:2], timeout=10) as conn:
+        answer = b""
+        try:
+            for byte in b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n":
+                conn.sendall(bytes([byte]))  # each byte well within the socket's timeout
+                time.sleep(0.25)
+                if time.monotonic() - started > 6:
+                    break
+        except OSError:
+            pass  # closed under us: what we want
+        try:
+            while chunk := conn.recv(65536):
+                answer += chunk
+        except OSError:
+            pass
+    assert time.monotonic() - started < 6
+    assert statuses(answer) == [408] and b"text/plain" in answer
+    # An idle connection is closed too, and the server goes on.
+    with socket.create_connection(edge_server.server_address[:2], timeout=10) as conn:
+        assert conn.recv(100) == b""
+    assert statuses(raw_exchange(edge_server, ASK.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))) == [200]
