@@ -35,9 +35,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, dates, resources
+from . import __version__, dates, grades, resources
 from .documents import Document, read_document
-from .errors import KGError, MissingInputError, SourceError, ValidationError
+from .errors import KGError, MissingInputError, SourceError, SourceWarning, ValidationError
 from .factsheet import Fact, document_of_sheet, is_draft, read_sheet, sheet_path_for
 from .namespaces import (KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri,
                          graph_iri)
@@ -51,6 +51,8 @@ MANIFEST = "manifest.json"
 FLUSH_QUADS = 500_000  # quads held before a bulk load: bounds memory, keeps the loader's calls few
 STORE_DIR = "store"
 ONTOLOGY_GRAPH = KGR["graph/ontology"]
+GRADES_GRAPH = KGR["graph/grades"]  # what needs every document: each fact's credibility and grade
+GRADED_KEYS = ("credibility",)  # sheet keys whose values go to the grades graph, not the document's
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -88,6 +90,11 @@ class DocumentEntry:
     concepts: list[str] = field(default_factory=list)
     refs: list[list] = field(default_factory=list)  # [fact id, key, target id, range class, path, line]
     quads: int = 0
+    path: str = ""
+    publisher: str = ""  # as the front matter names it
+    reliability: str = grades.UNGRADED_RELIABILITY
+    reliability_from: str = ""  # "document" or "publisher"
+    credibility: dict[str, list] = field(default_factory=dict)  # fact id -> [reviewer's grade 1-6, line]
 
 
 @dataclass
@@ -100,6 +107,7 @@ class BuildResult:
     rebuilt: list[str] = field(default_factory=list)  # documents read again (all, on a full build)
     files: list[Path] = field(default_factory=list)
     drafts: int = 0  # draft sheets awaiting review (kg review), not read
+    warnings: list[KGError] = field(default_factory=list)  # problems that do not stop the build
 
     @property
     def facts(self) -> int:
@@ -187,6 +195,8 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
     role_values: dict[str, list] = {}
     participants: set = set()
     for key, f in fact.type.fields.items():
+        if key in GRADED_KEYS:
+            continue
         for i, value in enumerate(fact.values.get(key, [])):
             if f.kind == NESTED:
                 item = _iri(f"{node.value}/{key}/{i + 1}")
@@ -241,7 +251,19 @@ def _rdflib(term):
     return URIRef(term.value)
 
 
-def document_quads(doc: Document, graph: ox.NamedNode) -> list[ox.Quad]:
+def document_reliability(doc: Document, registry: Registry) -> tuple[str, str, str]:
+    """The document's reliability grade, where it comes from ("document", "publisher" or ""), and why."""
+    if doc.reliability:
+        return doc.reliability, "document", doc.meta.get("reliability_note") or "graded in the document's front matter"
+    ent = registry.publisher(doc.meta["publisher"])
+    if ent is not None and "reliability" in ent.props:
+        note = ent.props.get("reliability_note")
+        return str(ent.props["reliability"]), "publisher", \
+            f"the default grade of its publisher, {ent.name}" + (f": {note}" if note else "")
+    return grades.UNGRADED_RELIABILITY, "", "not graded: neither the document nor its publisher has a grade"
+
+
+def document_quads(doc: Document, graph: ox.NamedNode, registry: Registry | None = None) -> list[ox.Quad]:
     node = _iri(document_iri(doc.id))
     out = []
 
@@ -261,6 +283,10 @@ def document_quads(doc: Document, graph: ox.NamedNode) -> list[ox.Quad]:
     add(KG.referenceDate, _lit(doc.reference_date.iso(), DATE_TYPES[doc.reference_date.precision]))
     if doc.published:
         add(KG.publishedDate, _lit(doc.published.iso(), DATE_TYPES[doc.published.precision]))
+    if registry is not None:
+        letter, _, why = document_reliability(doc, registry)
+        add(KG.reliability, _iri(KG["Reliability" + letter]))
+        add(KG.reliabilityNote, _lit(why))
     return out
 
 
@@ -294,7 +320,11 @@ def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -
         for alias in ent.aliases:
             out.append(ox.Quad(node, _iri(SKOS + "altLabel"), _lit(alias), graph))
         for key, value in ent.props.items():
-            if key == "wikidata":
+            if key == "reliability":
+                out.append(ox.Quad(node, _iri(KG.reliability), _iri(KG["Reliability" + str(value)]), graph))
+            elif key == "reliability_note":
+                out.append(ox.Quad(node, _iri(KG.reliabilityNote), _lit(str(value)), graph))
+            elif key == "wikidata":
                 out.append(ox.Quad(node, _iri(SKOS + "exactMatch"), _iri(f"http://www.wikidata.org/entity/{value}"), graph))
             elif key == "retired":
                 out.append(ox.Quad(node, _iri(KG.retired), _lit(bool(value)), graph))
@@ -397,8 +427,10 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
         problems += found
         if found:
             return None
-    entry = DocumentEntry(digest)
-    quads = document_quads(doc, graph)
+    letter, origin, _ = document_reliability(doc, sources.registry)
+    entry = DocumentEntry(digest, path=str(doc_path), publisher=doc.meta["publisher"], reliability=letter,
+                          reliability_from=origin)
+    quads = document_quads(doc, graph, sources.registry)
     used: set[str] = set()
     entities: set[str] = set()
     for fact in facts:
@@ -409,6 +441,9 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
                 + ("" if fact.explicit_id else "; give the facts distinct 'id's"), path=fact.path, line=fact.line))
             continue
         entry.facts[fact.id] = [_content_digest(fact), str(fact.type.cls), fact.path, fact.line, fact.type.name]
+        if "credibility" in fact.values:
+            concept = str(fact.values["credibility"][0])
+            entry.credibility[fact.id] = [concept[-1], fact.line]
         entities.update(fact.entity_ids())
         for key, f in fact.type.fields.items():
             if f.kind == FACT:
@@ -456,6 +491,62 @@ def _check_across_documents(entries: dict[str, DocumentEntry], schema: Schema) -
                     f"{key}: {target!r} is a {schema.label(cls)}, not a {schema.label(URIRef(rng))}",
                     path=path, line=line))
     return problems, index
+
+
+def grade_quads(entries: dict[str, DocumentEntry], registry: Registry) -> tuple[list[ox.Quad], list[KGError], set[str]]:
+    """The grades graph: each fact's credibility, how it was reached, and its grade ("B2").
+
+    Also returns warnings (documents grading one publisher differently, reviewers grading one fact
+    differently) and the grade concepts used. The rule is in kg/grades.py.
+    """
+    graph = _iri(GRADES_GRAPH)
+    warnings: list[KGError] = []
+    used: set[str] = set()
+    by_publisher: dict[str, list[tuple[str, DocumentEntry]]] = {}
+    for doc_id, entry in sorted(entries.items()):
+        ent = registry.publisher(entry.publisher) if entry.publisher else None
+        key = ent.id if ent is not None else " ".join(entry.publisher.casefold().split())
+        by_publisher.setdefault(key, []).append((doc_id, entry))
+        used.add(str(KG["Reliability" + entry.reliability]))
+    for docs in by_publisher.values():
+        first = docs[0]
+        for other in docs[1:]:
+            if other[1].reliability != first[1].reliability:
+                warnings.append(SourceWarning(
+                    f"{Path(first[1].path).name} grades its publisher {first[1].publisher!r} "
+                    f"{first[1].reliability}, but {Path(other[1].path).name} grades the same publisher "
+                    f"{other[1].reliability}; each document keeps its own grade", path=other[1].path))
+    stated: dict[str, list[tuple[str, DocumentEntry]]] = {}
+    for doc_id, entry in sorted(entries.items()):
+        for fact_id in entry.facts:
+            stated.setdefault(fact_id, []).append((doc_id, entry))
+    out = []
+    for fact_id in sorted(stated):
+        docs = stated[fact_id]
+        node = _iri(fact_iri(fact_id))
+        publishers = {" ".join(e.publisher.casefold().split()) for _, e in docs}
+        reviewed = [(e.credibility[fact_id], e) for _, e in docs if fact_id in e.credibility]
+        if reviewed:
+            credibility = max(grade for (grade, _), _ in reviewed)  # reviewers differ: the more cautious
+            (g0, l0), e0 = reviewed[0]
+            for (g1, l1), e1 in reviewed[1:]:
+                if g1 != g0:
+                    warnings.append(SourceWarning(
+                        f"fact {fact_id!r} has credibility {g0} at {e0.path}:{l0} but {g1} here; "
+                        f"the graph keeps {credibility}", path=e1.path, line=l1))
+            note = "graded by the reviewer"
+        else:
+            credibility = grades.derived_credibility(len(publishers))
+            note = (f"derived: stated by {len(publishers)} independent source"
+                    f"{'' if len(publishers) == 1 else 's'} (kg's corroboration rule)")
+        letter = grades.best_reliability(e.reliability for _, e in docs)
+        concept = str(KG["Credibility" + credibility])
+        used.add(concept)
+        out += [ox.Quad(node, _iri(KG.credibility), _iri(concept), graph),
+                ox.Quad(node, _iri(KG.credibilityNote), _lit(note), graph),
+                ox.Quad(node, _iri(KG.independentSources), _lit(len(publishers)), graph),
+                ox.Quad(node, _iri(KG.grade), _lit(letter + credibility), graph)]
+    return out, warnings, used
 
 
 def _load_manifest(out: Path, global_digest: str) -> dict[str, DocumentEntry] | None:
@@ -545,11 +636,13 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
 
         entity_ids = {e for entry in entries.values() for e in entry.entities}
         concepts = {c for entry in entries.values() for c in entry.concepts}
-        reg_quads, n_entities = registry_quads(sources, entity_ids, concepts)
-        for graph in (_iri(REGISTRY_GRAPH), _iri(ONTOLOGY_GRAPH)):
+        graded, warnings, grade_concepts = grade_quads(entries, registry)
+        reg_quads, n_entities = registry_quads(sources, entity_ids, concepts | grade_concepts)
+        for graph in (_iri(REGISTRY_GRAPH), _iri(ONTOLOGY_GRAPH), _iri(GRADES_GRAPH)):
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
         store.bulk_extend(reg_quads)
+        store.bulk_extend(graded)
         store.bulk_extend(_ontology_quads())
         store.flush()
 
@@ -583,7 +676,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
-                       [out / p.name for p in staged], drafts)
+                       [out / p.name for p in staged], drafts, warnings)
 
 
 def _count_union(store: ox.Store) -> int:

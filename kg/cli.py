@@ -146,6 +146,10 @@ def build(raw: Path, out: Path, as_json: bool):
     from .viz import write_page
 
     result = run_build(raw, out)
+    from .textout import safe
+
+    for warning in result.warnings:
+        click.echo(safe(str(warning)), err=True)
     page = write_page(out)
     if result.drafts:
         click.echo(f"kg: {result.drafts} draft{'s' if result.drafts != 1 else ''} awaiting review, "

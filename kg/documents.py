@@ -6,6 +6,9 @@
     url: ...
     published: 2024-03-05        (the date printed on it)
     reference_date: 2018         (when it was written, at the precision known)
+    reliability: B               (optional: NATO AJP-2.1 source reliability, A-F;
+                                  else the publisher's default from the registry)
+    reliability_note: ...        (optional: why)
     ---
     The text itself. Quote offsets count characters from here.
 """
@@ -18,9 +21,10 @@ from pathlib import Path
 
 from . import dates
 from .errors import DateError, SourceError
+from .grades import check_reliability
 
 REQUIRED = ("title", "publisher", "reference_date")
-OPTIONAL = ("url", "published", "note", "author", "language")
+OPTIONAL = ("url", "published", "note", "author", "language", "reliability", "reliability_note")
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Document:
     reference_date: dates.PartialDate
     published: dates.PartialDate | None = None
     body_line: int = 1  # the line of the file on which the text starts
+    reliability: str | None = None  # A-F where the front matter grades the document
     _index: tuple[str, list[int]] | None = field(default=None, repr=False)
 
     def find_quote(self, quote: str) -> tuple[int, int] | None:
@@ -109,11 +114,18 @@ def read_document(path: Path) -> Document:
         except DateError as exc:
             raise SourceError(f"{key}: {exc.message}", path=str(path), line=meta_lines[key]) from None
 
+    reliability = None
+    if meta.get("reliability"):
+        try:
+            reliability = check_reliability(meta["reliability"])
+        except ValueError as exc:
+            raise SourceError(str(exc), path=str(path), line=meta_lines["reliability"]) from None
+
     text = "\n".join(lines[end:])
     if not text.strip():
         raise SourceError("the document has no text after its front matter", path=str(path), line=end)
     return Document(
         id=slug_of(path), path=path, meta=meta, text=text,
         reference_date=date_field("reference_date"), published=date_field("published"),
-        body_line=end + 1,
+        body_line=end + 1, reliability=reliability,
     )

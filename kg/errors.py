@@ -29,6 +29,15 @@ class SourceError(KGError):
     """A malformed source document, fact sheet or entity registry."""
 
 
+class SourceWarning(SourceError):
+    """Something in the sources worth a person's attention that does not stop the build
+    (two documents grading one publisher differently). Returned, not raised."""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}: " if self.path and self.line else f"{self.path}: " if self.path else ""
+        return f"{where}warning: {self.message}"
+
+
 class ValidationError(SourceError):
     """Facts that parse but break the ontology's shapes or the registry."""
 

@@ -85,8 +85,8 @@ class Fact:
         return not (self.planned or self.denied)
 
     def content_key(self) -> tuple:
-        """What must agree when two documents state the same fact."""
-        vals = {k: v for k, v in self.values.items() if k != "note"}
+        """What must agree when two documents state the same fact (a reviewer's note and grade need not)."""
+        vals = {k: v for k, v in self.values.items() if k not in ("note", "credibility")}
         return (self.type.name, self.date.value(), self.date.qualifier, repr(sorted(vals.items())))
 
 

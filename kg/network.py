@@ -53,7 +53,7 @@ def fact_attributes(fact: Fact) -> dict[str, object]:
     and where it is written (quotes, titles, publishers and links "|"-joined)."""
     attrs: dict[str, object] = {
         "fact": fact.id, "fact_type": fact.type, "type_label": fact.type_label,
-        "date": fact.date, "precision": fact.precision, "planned": fact.planned,
+        "date": fact.date, "precision": fact.precision, "planned": fact.planned, "grade": fact.grade,
         "quote": SEPARATOR.join(fact.quotes),
         "source": SEPARATOR.join(s.title for s in fact.sources),
         "publisher": SEPARATOR.join(dict.fromkeys(s.publisher for s in fact.sources if s.publisher)),
@@ -208,10 +208,10 @@ def _spell(data: dict) -> None:
 
 
 NODE_COLUMNS = ("Id", "Label", "kind", "entity_type", "fact_type", "type_label", "aliases", "country",
-                "fact", "date", "precision", "earliest", "latest", "planned", "quote", "source",
+                "fact", "date", "precision", "earliest", "latest", "planned", "grade", "quote", "source",
                 "publisher", "url", "iri")
 EDGE_COLUMNS = ("Id", "Source", "Target", "Type", "Label", "kind", "relation", "fact", "fact_type",
-                "type_label", "date", "precision", "earliest", "latest", "planned", "quote", "source",
+                "type_label", "date", "precision", "earliest", "latest", "planned", "grade", "quote", "source",
                 "publisher", "url")
 
 

@@ -8,7 +8,8 @@ A named query is a .rq file in kg/queries/ whose header says what it answers:
 
 A parameter is written ``$name`` in the query text and replaced by a SPARQL
 term before the query runs (``--bind name=value``, or its default). Entity
-parameters take a name or alias and become the entity's IRI.
+parameters take a name or alias and become the entity's IRI; grade parameters
+take an Admiralty grade such as B3.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from pathlib import Path
 from . import resources
 from .dates import parse_partial
 from .errors import DateError, MissingInputError, QueryError, UsageError
+from .grades import Grade
 from .namespaces import PREFIXES, sparql_prefixes
 from .store import Store
 
-PARAM_KINDS = ("entity", "date", "int", "string", "iri")
+PARAM_KINDS = ("entity", "date", "int", "string", "iri", "grade")
 
 
 @dataclass
@@ -206,6 +208,11 @@ def _term(store: Store, kind: str, value: str) -> str:
         if d.day is None:
             raise QueryError(f"{value!r}: a date parameter needs a full date, YYYY-MM-DD")
         return f'"{d.iso()}"^^<http://www.w3.org/2001/XMLSchema#date>'
+    if kind == "grade":
+        try:
+            return _literal(str(Grade.parse(value)))
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
     if kind == "int":
         if not re.fullmatch(r"-?\d+", value):
             raise QueryError(f"{value!r} is not a whole number")

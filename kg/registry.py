@@ -10,6 +10,8 @@ raw/entities.yaml maps an id (the last part of the entity's IRI) to:
       iso3166: PK                    # alpha-2; iso3166_alpha3 for alpha-3
       wikidata: Q843
       country: pakistan              # for institutions, people, places, weapons
+      reliability: B                 # as a publisher: the default NATO AJP-2.1 grade (A-F)
+      reliability_note: ...          #   of its documents, and why
       ...
 
 Fact sheets name entities by id, canonical name, alias or acronym, in any case.
@@ -24,12 +26,13 @@ from pathlib import Path
 
 from . import yamlsrc
 from .errors import SourceError
+from .grades import check_reliability, publisher_key
 from .schema import Schema
 
 # Registry keys that hold literal values, and those that name other entities.
 LITERAL_KEYS = {
     "description", "iso3166", "iso3166_alpha3", "wikidata", "rank", "post_nominals",
-    "retired", "designation", "family", "weapon_class", "acronym",
+    "retired", "designation", "family", "weapon_class", "acronym", "reliability", "reliability_note",
 }
 REFERENCE_KEYS = {"country", "manufacturer"}
 KNOWN_KEYS = {"name", "type", "aliases"} | LITERAL_KEYS | REFERENCE_KEYS
@@ -81,6 +84,14 @@ class Registry:
         entity_id = self._names.get(normalise(str(name)))
         return self.entities[entity_id] if entity_id else None
 
+    def publisher(self, publisher: str) -> Entity | None:
+        """The registry entity a document's publisher names, if any (see grades.publisher_key)."""
+        for name in publisher_key(publisher):
+            ent = self.resolve(name)
+            if ent is not None:
+                return ent
+        return None
+
     def suggestions(self, name: str, n: int = 3) -> list[str]:
         canon = {normalise(e.name): e.name for e in self.entities.values()}
         keys = list(self._names)
@@ -129,6 +140,13 @@ def load_registry(path: Path, schema: Schema) -> Registry:
         props = {k: spec[k] for k in spec if k in LITERAL_KEYS}
         if "wikidata" in props and not re.fullmatch(r"Q[1-9]\d*", str(props["wikidata"])):
             raise fail(f"wikidata must be a Q-number, not {props['wikidata']!r}", spec.line_of("wikidata"))
+        if "reliability" in props:
+            try:
+                props["reliability"] = check_reliability(props["reliability"])
+            except ValueError as exc:
+                raise fail(str(exc), spec.line_of("reliability")) from None
+        if "reliability_note" in props and "reliability" not in props:
+            raise fail("reliability_note explains a grade: give 'reliability' too", spec.line_of("reliability_note"))
         if "iso3166" in props and not re.fullmatch(r"[A-Z]{2}", str(props["iso3166"])):
             raise fail("iso3166 must be a two-letter code", spec.line_of("iso3166"))
         if "iso3166_alpha3" in props and not re.fullmatch(r"[A-Z]{3}", str(props["iso3166_alpha3"])):

@@ -31,6 +31,7 @@ class Source:
     title: str
     publisher: str = ""
     url: str = ""
+    reliability: str = ""  # A-F (NATO AJP-2.1), "" where the graph has none
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Fact:
     earliest: _dt.date | None = None  # None: open at the start ("before 2018")
     latest: _dt.date | None = None  # None: open at the end ("after 2018")
     planned: bool = False
+    grade: str = ""  # "B2": its sources' best reliability and its credibility (kg/grades.py)
     roles: list[Role] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
@@ -277,10 +279,11 @@ def load_ties(source: Store | str | Path = "build") -> Ties:
 
     facts: dict[str, Fact] = {}
     for row in _select(store, """
-            SELECT ?f ?cls ?label ?date ?prec ?e ?l ?planned WHERE {
+            SELECT ?f ?cls ?label ?date ?prec ?e ?l ?planned ?grade WHERE {
               ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?key .
               OPTIONAL { ?f kg:datePrecision ?prec } OPTIONAL { ?f kg:earliestDate ?e }
-              OPTIONAL { ?f kg:latestDate ?l } OPTIONAL { ?f kg:planned ?planned } } ORDER BY ?f"""):
+              OPTIONAL { ?f kg:latestDate ?l } OPTIONAL { ?f kg:planned ?planned }
+              OPTIONAL { ?f kg:grade ?grade } } ORDER BY ?f"""):
         iri = row["f"].value
         fid = _fact_id(iri)
         if fid in facts:
@@ -291,7 +294,8 @@ def load_ties(source: Store | str | Path = "build") -> Ties:
         facts[fid] = Fact(
             fid, iri, key, fact_types[key], row["label"].value, row["date"].value,
             PRECISIONS.get(_local(prec.value), "day") if prec is not None else "day",
-            _date(row["e"]), _date(row["l"]), planned is not None and planned.value in ("true", "1"))
+            _date(row["e"]), _date(row["l"]), planned is not None and planned.value in ("true", "1"),
+            row["grade"].value if row["grade"] is not None else "")
 
     # A role is any property from the fact (or from one of its nested parts,
     # such as a speech) to an entity the build recorded as a participant.
@@ -319,13 +323,13 @@ def load_ties(source: Store | str | Path = "build") -> Ties:
 
     sources: dict[str, Source] = {}
     for row in _select(store, """
-            SELECT DISTINCT ?doc ?title ?publisher ?url WHERE { ?doc a kg:SourceDocument .
+            SELECT DISTINCT ?doc ?title ?publisher ?url ?reliability WHERE { ?doc a kg:SourceDocument .
               OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc kg:publisher ?publisher }
-              OPTIONAL { ?doc schema:url ?url } }"""):
+              OPTIONAL { ?doc schema:url ?url } OPTIONAL { ?doc kg:reliability/skos:notation ?reliability } }"""):
         iri = row["doc"].value
         if iri not in sources:
             sources[iri] = Source(_local(iri), *(row[v].value if row[v] is not None else ""
-                                                 for v in ("title", "publisher", "url")))
+                                                 for v in ("title", "publisher", "url", "reliability")))
     for row in _select(store, """
             SELECT DISTINCT ?f ?quote ?start ?end ?doc WHERE {
               ?f prov:wasDerivedFrom ?c . ?c kg:quote ?quote ; kg:startOffset ?start ;

@@ -67,11 +67,12 @@ def write(timeline: Timeline, out: TextIO, fmt: str = "table", *, quotes: bool =
         return
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["date", "earliest", "latest", "precision", "type", "fact", "planned", "quote", "source", "url"])
+        w.writerow(["date", "earliest", "latest", "precision", "type", "fact", "planned", "grade", "quote", "source",
+                    "url"])
         for f in timeline.facts:
             r = _record(f, timeline.common)
             w.writerow([r["date"], r["earliest"] or "", r["latest"] or "", r["precision"], r["type"], r["fact"],
-                        "true" if r["planned"] else "false", " | ".join(q["quote"] for q in r["quotes"]),
+                        "true" if r["planned"] else "false", r["grade"], " | ".join(q["quote"] for q in r["quotes"]),
                         " | ".join(dict.fromkeys(q["source"] for q in r["quotes"])),
                         " | ".join(dict.fromkeys(q["url"] for q in r["quotes"] if q["url"]))])
         return
@@ -83,13 +84,14 @@ def write(timeline: Timeline, out: TextIO, fmt: str = "table", *, quotes: bool =
     rows = []
     for f in timeline.facts:
         via = timeline.common.get(f.id)
-        rows.append([f.date, f.type_label, f.headline + (" [planned]" if f.planned else "")
+        rows.append([f.date, f.grade, f.type_label, f.headline + (" [planned]" if f.planned else "")
                      + (" [common ground]" if via else "")])
         if quotes:
             for c in f.citations:
-                rows.append(["", "", f"“{c.quote}”"])
-                rows.append(["", "", f"— {c.source.title}" + (f", {c.source.publisher}" if c.source.publisher else "")])
-    write_table(["date", "type", "fact"], rows, out, widths=[0, 0, 72])
+                rows.append(["", "", "", f"“{c.quote}”"])
+                rows.append(["", "", "", f"— {c.source.title}" + (f", {c.source.publisher}" if c.source.publisher else "")
+                             + (f" (reliability {c.source.reliability})" if c.source.reliability else "")])
+    write_table(["date", "grade", "type", "fact"], rows, out, widths=[0, 0, 0, 72])
 
 
 def _record(f: Fact, common: dict[str, list[str]]) -> dict:
@@ -98,8 +100,9 @@ def _record(f: Fact, common: dict[str, list[str]]) -> dict:
         "latest": f.latest.isoformat() if f.latest else None, "precision": f.precision,
         "type": f.type, "type_label": f.type_label, "fact": f.headline, "id": f.id, "planned": f.planned,
         "common_ground": common.get(f.id, []),
+        "grade": f.grade,
         "quotes": [{"quote": " ".join(c.quote.split()), "source": c.source.title, "publisher": c.source.publisher,
-                    "url": c.source.url} for c in f.citations],
+                    "url": c.source.url, "reliability": c.source.reliability} for c in f.citations],
     }
 
 

@@ -160,8 +160,8 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
       roundness, positive bending clockwise;
     - ``facts``: ``[fact type index, label, date, precision (0 year, 1 month,
       2 day), first month, last month (year*12+month-1, null where open),
-      planned 0/1, [[node, role label index], ...], [citation index, ...]]``;
-    - ``citations``: ``[quote, source index]``; ``sources``: ``[title, publisher, url]``;
+      planned 0/1, [[node, role label index], ...], [citation index, ...], grade ("B2", or "")]``;
+    - ``citations``: ``[quote, source index]``; ``sources``: ``[title, publisher, url, reliability]``;
     - ``strings``: the labels of edges and roles.
     """
     facts = g.graph.get("facts", {})
@@ -206,7 +206,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
         for c in fact.citations:
             if c.source.id not in source_index:
                 source_index[c.source.id] = len(sources)
-                sources.append([c.source.title, c.source.publisher, c.source.url])
+                sources.append([c.source.title, c.source.publisher, c.source.url, c.source.reliability])
             cites.append(len(citations))
             citations.append([" ".join(c.quote.split()), source_index[c.source.id]])
         roles: dict[str, list[str]] = {}
@@ -217,7 +217,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
         parties = [[index[e], intern(", ".join(labels))] for e, labels in roles.items() if e in index]
         fact_index[fact_id] = len(fact_rows)
         fact_rows.append([fact_type_index[fact.type], fact.label, fact.date, PRECISION_CODES.get(fact.precision, 2),
-                          _month(fact.earliest), _month(fact.latest), int(fact.planned), parties, cites])
+                          _month(fact.earliest), _month(fact.latest), int(fact.planned), parties, cites, fact.grade])
         return fact_index[fact_id]
 
     degree = dict(g.degree())

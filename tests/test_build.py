@@ -59,12 +59,12 @@ def test_turtle_parses_with_pyoxigraph_into_an_isomorphic_graph(built):
     assert_isomorphic(ours, theirs)
 
 
-def test_trig_keeps_one_named_graph_per_document_and_one_for_the_registry(built):
+def test_trig_keeps_one_named_graph_per_document_one_for_the_registry_and_one_for_grades(built):
     ds = Dataset()
     ds.parse(built / "kg.trig", format="trig")
     names = {str(g.identifier) for g in ds.graphs() if len(g)}
     assert names == {str(KGR["graph/000_7ea689264487c6d2"]), str(KGR["graph/004_05d95eeefa1e2818"]),
-                     str(KGR["graph/registry"])}
+                     str(KGR["graph/registry"]), str(KGR["graph/grades"])}
     union = Graph()
     for s, p, o, _ in ds.quads((None, None, None, None)):
         union.add((s, p, o))

@@ -112,3 +112,109 @@ def test_entity_facts_includes_speeches_and_sources(store):
     assert all(r["sources"].startswith("Press Release: SVI international conference") for r in rows)
     kidwai = run("entity-facts", store, {"entity": "Khalid Ahmad Kidwai"}).dicts()
     assert "speaker (keynote address)" in {r["role"] for r in kidwai}
+
+
+# ---------------------------------------------------------------- grades
+
+from kg.grades import Grade, derived_credibility  # noqa: E402
+
+from .conftest import invoke  # noqa: E402
+
+ORDER = KGR["fact/pakistan-orders-mi-35m-2015"]
+
+
+def _add_second_report(raw, *, publisher="Test Wire", extra_front="", extra_fact=""):
+    (raw / "010_second.txt").write_text(
+        f"---\ntitle: Another report\npublisher: {publisher}\nreference_date: 2019-01-10\n{extra_front}---\n"
+        "Pakistan ordered four Mi-35M helicopters from Russia in 2015, officials recalled.\n", encoding="utf-8")
+    (raw / "010_second.facts.yaml").write_text(
+        "facts:\n"
+        "  - type: arms_order\n    id: pakistan-orders-mi-35m-2015\n    supplier: Russia\n"
+        "    recipient: Pakistan\n    weapon: Mi-35M\n    manufacturer: Russian Helicopters\n"
+        f"    quantity: 4\n    date: 2015\n{extra_fact}"
+        "    quote: Pakistan ordered four Mi-35M helicopters from Russia in 2015\n", encoding="utf-8")
+
+
+def test_documents_take_their_publishers_grade_and_single_source_facts_are_6(built):
+    g = _graph(built)
+    assert g.value(KGR["doc/000_7ea689264487c6d2"], KG.reliability) == KG.ReliabilityB  # SVI, from the registry
+    assert g.value(KGR["doc/004_05d95eeefa1e2818"], KG.reliability) == KG.ReliabilityC  # Quwa
+    assert "Quwa" in str(g.value(KGR["doc/004_05d95eeefa1e2818"], KG.reliabilityNote))
+    assert g.value(ORDER, KG.credibility) == KG.Credibility6
+    assert g.value(ORDER, KG.grade) == Literal("C6")
+    grades = {str(o) for o in g.objects(None, KG.grade)}
+    assert grades == {"B6", "C6"} and len(list(g.subjects(KG.grade, None))) == 46
+
+
+def test_corroboration_by_an_independent_source_raises_credibility(raw_copy, tmp_path):
+    _add_second_report(raw_copy, extra_front="reliability: B\n")
+    kg.build(raw_copy, tmp_path / "out")
+    g = Graph().parse(tmp_path / "out" / "kg.ttl")
+    assert g.value(ORDER, KG.credibility) == KG.Credibility2
+    assert g.value(ORDER, KG.grade) == Literal("B2")  # the better of C (Quwa) and B
+    assert g.value(ORDER, KG.independentSources) == Literal(2)
+    assert [derived_credibility(n) for n in (1, 2, 3, 9)] == ["6", "2", "1", "1"]
+
+
+def test_the_same_publisher_twice_is_not_corroboration(raw_copy, tmp_path):
+    _add_second_report(raw_copy, publisher="Quwa")
+    kg.build(raw_copy, tmp_path / "out")
+    g = Graph().parse(tmp_path / "out" / "kg.ttl")
+    assert g.value(ORDER, KG.grade) == Literal("C6")
+
+
+def test_a_reviewers_credibility_wins(raw_copy, tmp_path):
+    _add_second_report(raw_copy, extra_fact="    credibility: 3\n")
+    kg.build(raw_copy, tmp_path / "out")
+    g = Graph().parse(tmp_path / "out" / "kg.ttl")
+    assert g.value(ORDER, KG.credibility) == KG.Credibility3
+    assert "reviewer" in str(g.value(ORDER, KG.credibilityNote))
+
+
+def test_a_grade_outside_the_scales_is_refused_with_file_and_line(raw_copy, tmp_path):
+    _add_second_report(raw_copy, extra_front="reliability: G\n")
+    result = invoke("build", "--raw", raw_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "010_second.txt:5: reliability must be one of A, B, C, D, E, F" in result.output
+    assert not (tmp_path / "out" / "kg.ttl").exists()
+    _add_second_report(raw_copy, extra_fact="    credibility: 7\n")
+    result = invoke("build", "--raw", raw_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "010_second.facts.yaml:10: arms_order: 'credibility' must be one of 1, 2, 3, 4, 5, 6, not 7" in result.output
+    (raw_copy / "entities.yaml").write_text(
+        (raw_copy / "entities.yaml").read_text(encoding="utf-8").replace("reliability: B", "reliability: Z", 1),
+        encoding="utf-8")
+    result = invoke("build", "--raw", raw_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "entities.yaml:" in result.output and "not 'Z'" in result.output
+
+
+def test_two_documents_grading_one_publisher_differently_build_with_a_warning(raw_copy, tmp_path):
+    _add_second_report(raw_copy, publisher="Quwa", extra_front="reliability: A\n")
+    result = invoke("build", "--raw", raw_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    warning = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warning) == 1
+    assert "004_05d95eeefa1e2818.txt" in warning[0] and "010_second.txt" in warning[0]
+    assert "C" in warning[0] and "A" in warning[0]
+
+
+def test_grades_in_dyad_and_min_grade_filters(store, built):
+    rows = run("dyad", store).dicts()
+    assert {r["grade"] for r in rows} == {"B6", "C6"}
+    better = run("dyad", store, {"min_grade": "B6"}).dicts()
+    assert better and {r["grade"] for r in better} == {"B6"} and len(better) < len(rows)
+    assert run("dyad", store, {"min_grade": "B3"}).dicts() == []
+    assert Grade.parse("b3").at_least(Grade.parse("C6")) and not Grade.parse("B6").at_least(Grade.parse("B3"))
+    result = invoke("query", "dyad", "--build", built, "--bind", "min_grade=G3")
+    assert result.exit_code != 0 and "a grade is a letter A-F and a digit 1-6" in result.output
+
+
+def test_grades_in_the_timeline_and_network_exports(built, tmp_path):
+    from kg.network import NODE_COLUMNS
+
+    result = invoke("timeline", "Pakistan", "Russia", "--build", built, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    header, *lines = result.output.splitlines()
+    assert "grade" in header.split(",") and any(",C6," in line for line in lines)
+    assert "grade" in NODE_COLUMNS
+

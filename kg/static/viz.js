@@ -69,11 +69,12 @@
   const entityTypes = new Map(data.entityTypes.map((t) => [t.key, t]));
   const PRECISIONS = ["year", "month", "day"];
   const KINDS = ["tie", "role", "related"];
-  data.sources = data.sources.map(([title, publisher, url]) => ({ title, publisher, url }));
+  data.sources = data.sources.map(([title, publisher, url, reliability]) => ({ title, publisher, url, reliability }));
   data.citations = data.citations.map(([quote, source]) => ({ quote, source }));
-  data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations]) => ({
+  data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations, grade]) => ({
     type: data.factTypes[type].key, label, date, precision: PRECISIONS[precision], em, lm,
     planned: planned === 1, roles: roles.map(([node, role]) => [node, data.strings[role]]), citations,
+    grade: grade || "",
   }));
   data.nodes = data.nodes.map(([label, x, y, size, type, fact, focus, country, aliases], id) => ({
     id, label, x, y, size, event: fact >= 0, fact, type: type >= 0 ? data.entityTypes[type].key : null,
@@ -396,6 +397,7 @@
       cite.append(src.title);
     }
     if (src.publisher) cite.append(", " + src.publisher);
+    if (src.reliability) cite.append(" (reliability " + src.reliability + ")");
     return [el("blockquote", { text: c.quote }), cite];
   }
 
@@ -406,6 +408,11 @@
     const dl = el("dl");
     dl.append(el("dt", { text: "Date" }), el("dd", {}, fact.date + " (" + precisionWords(fact.precision) + ")",
       fact.planned ? el("span", { class: "planned", text: " · planned" }) : null));
+    if (fact.grade) {
+      dl.append(el("dt", { text: "Grade" }), el("dd", { class: "grade", text: fact.grade,
+        title: "source reliability " + fact.grade[0] + " (A best, F cannot be judged), information credibility " +
+          fact.grade[1] + " (1 confirmed, 6 cannot be judged)" }));
+    }
     if (roleLabel) dl.append(el("dt", { text: "Tie" }), el("dd", { text: roleLabel }));
     const parties = el("dd");
     fact.roles.forEach(([nodeId, roles], i) => {
@@ -453,7 +460,7 @@
   const tip = $("tip");
   function showTip(pointer, fact, heading) {
     tip.replaceChildren(typeLine(fact), el("div", { text: heading }),
-      el("div", {}, fact.date + (fact.planned ? " · planned" : "")));
+      el("div", {}, fact.date + (fact.planned ? " · planned" : "") + (fact.grade ? " · " + fact.grade : "")));
     if (fact.citations.length) {
       const c = data.citations[fact.citations[0]];
       const src = data.sources[c.source];
