@@ -19,7 +19,8 @@ from .context import Context
 from .identity import dates_compatible, identity, KEY_ROLES, NAME_KEYS, similar_names
 from .model import DraftFact
 from .rules_events import rule_conference, rule_exercise, rule_speakers
-from .rules_people import rule_meeting, rule_office, rule_statement, rule_visit
+from .rules_people import rule_meeting, rule_office, rule_visit
+from .speech import SpeechReader
 from .rules_ties import (
     rule_agreement, rule_anniversary, rule_mechanism, rule_members_listed, rule_membership, rule_relations,
     rule_treaty_status)
@@ -30,9 +31,10 @@ from .timex import as_of
 def draft_facts(ctx: Context) -> list[DraftFact]:
     """Every fact the rules find in the document, merged and linked."""
     arms_state: dict = {}
-    stmt_state: dict = {}
+    speech = SpeechReader(ctx)
     treaty_carry: dict = {}
     for s in ctx.sents:
+        first = len(ctx.facts)
         new: list[DraftFact] = []
         new += rule_office(ctx, s)
         new += rule_membership(ctx, s)
@@ -57,7 +59,7 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_relations(ctx, s)
         new += rule_anniversary(ctx, s)
         new += rule_mechanism(ctx, s)
-        new += rule_statement(ctx, s, stmt_state)
+        new += speech.read(s, ctx.facts[first:] + new)
         ctx.facts.extend(new)
     facts = merge(ctx.facts)
     _link_statements(facts, ctx)
@@ -92,7 +94,9 @@ def same_fact(a: DraftFact, b: DraftFact) -> bool:
         if a.type in ("exercise", "conference", "cooperation_mechanism"):
             return False
     if a.type == "statement":
-        return False  # each attributed sentence is a statement of its own
+        # Each speech act is a statement of its own; the same words printed twice (pages repeat
+        # paragraphs) are one.
+        return ka == kb and _plain(a.quote.text) == _plain(b.quote.text)
     if a.type in ("treaty_status", "membership") and a.fields.get("status") != b.fields.get("status"):
         return False
     if a.type == "office" and a.fields.get("post") != b.fields.get("post"):
@@ -100,14 +104,40 @@ def same_fact(a: DraftFact, b: DraftFact) -> bool:
     return ka == kb and all(ka) and a.type in KEY_ROLES
 
 
+def _merge_keys(f: DraftFact) -> list[tuple]:
+    """Index keys under which a twin of ``f`` must be filed: its identity, and each word of its name.
+
+    same_fact() needs one of the two to agree, so looking only at the facts
+    filed under the same keys finds every twin without comparing every pair
+    (which made long documents quadratic)."""
+    keys: list[tuple] = [(f.type, "id", identity(f.type, _roles(f), f.fields.get("speaker_as_written")))]
+    if f.type == "statement" and f.quotes:
+        keys = [(f.type, "quote", _plain(f.quote.text))]
+    name_key = NAME_KEYS.get(f.type)
+    if name_key and f.fields.get(name_key):
+        keys += [(f.type, "word", w) for w in re.findall(r"[a-z0-9]+", str(f.fields[name_key]).lower())]
+    return keys
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
 def merge(facts: list[DraftFact]) -> list[DraftFact]:
     """Fold together drafts of the same fact, keeping the finer date and every quote."""
     out: list[DraftFact] = []
+    index: dict[tuple, list[int]] = {}
+    merged_into: dict[int, DraftFact] = {}
     for f in facts:
-        twin = next((g for g in out if same_fact(g, f)), None)
+        keys = _merge_keys(f)
+        candidates = sorted({i for k in keys for i in index.get(k, ())})
+        twin = next((out[i] for i in candidates if same_fact(out[i], f)), None)
         if twin is None:
+            for k in keys:
+                index.setdefault(k, []).append(len(out))
             out.append(f)
             continue
+        merged_into[id(f)] = twin
         for p in f.participants:
             if not (twin.role(p.role) and KEY_ROLES and _single(twin.type, p.role)):
                 twin.add(p.role, p)
@@ -125,16 +155,13 @@ def merge(facts: list[DraftFact]) -> list[DraftFact]:
                 twin.quotes.append(q)
         for k, v in f.links.items():
             twin.links.setdefault(k, v)
-        for other in out:
-            for k, v in list(other.links.items()):
-                if v is f:
-                    other.links[k] = twin
         twin.confidence = max(twin.confidence, f.confidence) + 0.05
         twin.planned = twin.planned and f.planned or (twin.planned and f.date is None)
+    if merged_into:
         for g in facts:
             for k, v in list(g.links.items()):
-                if v is f:
-                    g.links[k] = twin
+                if id(v) in merged_into:
+                    g.links[k] = merged_into[id(v)]
     return out
 
 

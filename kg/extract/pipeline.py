@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Iterator
 from pathlib import Path
 
 from .. import dates
@@ -21,7 +22,7 @@ from ..registry import Registry
 from ..factsheet import slugify
 from .entities import Recognizer, gazetteer
 from .context import Context, Sent
-from .facts import draft_facts
+from .facts import draft_facts, merge
 from .model import DraftFact, Mention
 from .text import document_from_text, read_source, sentences
 from .timex import find_dates
@@ -77,6 +78,38 @@ def extract_document(doc_or_text: Document | str | Path, registry: Registry | No
     nlp = spacy_pipeline() if use_spacy is not False else None
     gaz = gazetteer(registry)
     sents = sentences(doc.text, nlp)
+    blocks = list(_blocks(sents))
+    facts: list[DraftFact] = []
+    for block in blocks:
+        facts += _draft_block(doc, block, gaz, nlp, registry)
+    return merge(facts) if len(blocks) > 1 else facts
+
+
+# A news article is a few tens of kilobytes; longer texts are drafted in
+# blocks of about this many characters, cut between paragraphs where possible,
+# so that time grows linearly and memory stays bounded whatever the length.
+BLOCK_CHARS = 60_000
+
+
+def _blocks(sents: list) -> Iterator[list]:
+    """The sentences in runs of about BLOCK_CHARS, cut at a paragraph break when one is near."""
+    start = 0
+    while start < len(sents):
+        end = start
+        while end < len(sents) and sents[end].end - sents[start].start < BLOCK_CHARS:
+            end += 1
+        end = max(end, start + 1)
+        if end < len(sents):
+            cut = end
+            while cut > start + 1 and sents[cut].paragraph == sents[cut - 1].paragraph and end - cut < 200:
+                cut -= 1
+            if sents[cut].paragraph != sents[cut - 1].paragraph:
+                end = cut
+        yield sents[start:end]
+        start = end
+
+
+def _draft_block(doc: Document, sents: list, gaz, nlp, registry: Registry | None) -> list[DraftFact]:
     spans = [(s.start, s.end) for s in sents]
     mentions = Recognizer(gaz).find(doc.text, spans)
     if nlp is not None:

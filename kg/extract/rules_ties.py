@@ -359,26 +359,69 @@ def _parties_pair(ctx: Context, s: Sent, lo: int, hi: int) -> list[Mention]:
     return []
 
 
+_TIES_CHANGE = re.compile(
+    r"\b(?P<verb>establish(?:es|ed|ing|ment\s+of)?|re-?establish(?:es|ed|ing|ment\s+of)?|set\s+up|open(?:s|ed|ing)?|"
+    r"restor(?:es|e|ed|ing|ation\s+of)|resum(?:es|e|ed|ing|ption\s+of)|normali[sz](?:es|e|ed|ing|ation\s+of)|"
+    r"formali[sz](?:es|e|ed|ing)|cut(?:s|ting)?|sever(?:s|ed|ing)?|br(?:eak|oke|eaks|oken)\s+off|"
+    r"suspend(?:s|ed|ing)?|downgrad(?:es|e|ed|ing)|switch(?:es|ed|ing)?)\s+"
+    r"(?:(?:its|their|all|full|formal|official|bilateral|diplomatic|the)\s+){0,3}"
+    r"(?P<obj>relations|ties|links|recognition)\b", re.IGNORECASE)
+_SEVERED = re.compile(r"^(?:cut|sever|br|suspend|downgrad)", re.I)
+_RESTORED = re.compile(r"^(?:restor|resum|re-?establish|normali)", re.I)
+
+
 def rule_relations(ctx: Context, s: Sent) -> list[DraftFact]:
+    """Ties established, cut or restored: "Malawi has cut diplomatic ties with Taiwan", "Riyadh severed
+    ties with Tehran in 2016", "the two countries had formalized diplomatic ties effective Dec 27, 2007",
+    "Saudi Arabia and Iran have agreed to resume diplomatic relations"."""
     out = []
     t = _RELATIONS.search(s.text)
-    if t is None:
+    if t is not None and not (_ANNIVERSARY.search(s.text)
+                              and not re.search(r"\b(?:were|was)\s+(?:first\s+)?established\b", t.group(0))):
+        tpos, tend = s.start + t.start(), s.start + t.end()
+        parties = _parties_pair(ctx, s, tpos, tend)
+        d = nearest_date(s, tend, lo=tend) or nearest_date(s, tpos)
+        if len(parties) == 2 and d is not None:
+            f = new_fact("diplomatic_relations", s, 0.6)
+            for p in parties:
+                f.add("parties", p)
+            finish_date(f, d, ctx, s, "before")
+            f.planned = False
+            f.fields["_span"] = (tpos, tend)
+            out.append(f)
+    if _ANNIVERSARY.search(s.text):
         return out
-    tpos, tend = s.start + t.start(), s.start + t.end()
-    if _ANNIVERSARY.search(s.text) and not re.search(r"\b(?:were|was)\s+(?:first\s+)?established\b", t.group(0)):
-        return out
-    parties = _parties_pair(ctx, s, tpos, tend)
-    if len(parties) != 2:
-        return out
-    d = nearest_date(s, tend, lo=tend) or nearest_date(s, tpos)
-    if d is None:
-        return out
-    f = new_fact("diplomatic_relations", s, 0.6)
-    for p in parties:
-        f.add("parties", p)
-    finish_date(f, d, ctx, s, "before")
-    f.planned = False
-    out.append(f)
+    for t in _TIES_CHANGE.finditer(s.text):
+        tpos, tend = s.start + t.start(), s.start + t.end()
+        if any(f.fields.get("_span", (0, 0))[0] <= tpos < f.fields["_span"][1] for f in out):
+            continue
+        verb, obj = t.group("verb").lower(), t.group("obj").lower()
+        diplomatic = "diplomatic" in t.group(0).lower() or re.search(r"\bdiplomatic|\bembass", s.text, re.I)
+        if not diplomatic and not (_SEVERED.match(verb) or _RESTORED.match(verb)):
+            continue
+        if obj == "recognition" and not verb.startswith("switch"):
+            continue
+        subj = subject_before(s, tpos, is_state, window=70)
+        if not subj:
+            subj = group_reference(ctx, s, s.start, tpos)
+        with_ = re.match(r"\s*(?:with|from|between)\s+(?:the\s+)?", s.rel(tend))
+        obj_states = objects_after(s, tend + with_.end(), is_state, window=2) if with_ else []
+        parties = unique(subj + obj_states)
+        if len(parties) < 2:
+            continue
+        f = new_fact("diplomatic_relations", s, 0.55)
+        for p in parties[:2] if len(subj) < 2 else parties:
+            f.add("parties", p)
+        f.fields["status"] = "severed" if _SEVERED.match(verb) else "restored" if _RESTORED.match(verb) else "established"
+        clause_end = s.start + (CLAUSE_BREAK.search(s.text, tend - s.start).start()
+                                if CLAUSE_BREAK.search(s.text, tend - s.start) else len(s.text))
+        d = nearest_date(s, tend, lo=tend, hi=clause_end + 40) or nearest_date(s, tpos, lo=max(s.start, tpos - 40), hi=tpos)
+        planned = bool(re.search(r"\b(?:will|would|plans?\s+to|set\s+to|expected\s+to|intends?\s+to)\s+(?:\w+\s+)?$",
+                                 s.text[:t.start()]))
+        finish_date(f, d, ctx, s, "after" if planned else "ref")
+        f.planned = planned and (d is None or f.planned)
+        f.fields["_span"] = (tpos, tend)
+        out.append(f)
     return out
 
 

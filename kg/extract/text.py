@@ -49,11 +49,19 @@ _CLUTTER = re.compile(
 _BARE_DATE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z .'/-]{1,40},\s*)?(?:\w+day,?\s+)?(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:[ ,]+\d{1,2}[:.]\d{2}\s*(?:[AP]M)?(?:\s*[A-Z]{2,4})?)?\s*$")
-# "NEW DELHI, Dec 15 (GWS) - ", "ISLAMABAD: ", "WASHINGTON/STOCKHOLM - "
+# "NEW DELHI, Dec 15 (GWS) - ", "ISLAMABAD: ", "WASHINGTON/STOCKHOLM - ", "LILONGWE (Reuters) - ",
+# "ASTANA, JUNE 12:", "London, June 26: ", "Phnom Penh, Nov 11 (EFE).- ", "Addis Ababa, Sep 11 The ..."
+_MONTH_WORD = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-zA-Z]*\.?"
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'/-]+(?:\s+[A-Z][A-Z.'/-]+){0,3})"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
-    r"(?:\s*\([^)]{1,40}\))?\s*(?:-|–|—|:)\s+(?=[A-Z\"“‘'])")
+    r"^(?:"
+    r"[A-Z][A-Z.'/-]+(?:\s+[A-Z][A-Z.'/-]+){0,3}"
+    rf"(?:,\s*{_MONTH_WORD}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
+    r",?(?:\s*\([^)]{1,60}\))?\s*(?:\.-|-|–|—|:)\s*"
+    r"|"
+    r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2},\s*"
+    rf"(?:{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD})(?:,?\s*\d{{4}})?"
+    r"(?:\s*\([^)]{1,40}\))?(?:\s*(?:\.-|-|–|—|:)\s*|\s+)"
+    r")(?=[A-Z\"“‘'])")
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]\s+(?=[A-Z\"“])")
 _TERMINAL = re.compile(r"[.!?:;][\"”’')\]]*\s*$|[\"”]\s*$")
 
@@ -221,16 +229,26 @@ def body_spans(text: str) -> list[tuple[int, int, int]]:
         lines.append((pos, pos + len(line)))
         pos += len(line) + 1
     content = [(s, e) for s, e in lines if text[s:e].strip()]
+    width = _wrap_width(text, lines)
     spans: list[list[int]] = []
+    prev_end = -2
     for i, (s, e) in enumerate(content):
         line = text[s:e]
         nxt = text[content[i + 1][0]:content[i + 1][1]] if i + 1 < len(content) else None
         if is_clutter(line):
             continue
-        if spans and not _TERMINAL.search(text[spans[-1][0]:spans[-1][1]]) and line.lstrip()[:1].islower():
-            spans[-1][1] = e
-            continue
-        if _is_heading(line, nxt):
+        if spans and not _TERMINAL.search(text[spans[-1][0]:spans[-1][1]]):
+            last_line = text[text.rfind("\n", 0, prev_end) + 1:prev_end].rstrip()
+            wrapped = (width and prev_end == s - 1 and len(last_line) >= 0.7 * width
+                       and not _DATELINE.match(line.lstrip()))
+            if line.lstrip()[:1].islower() or wrapped:
+                spans[-1][1] = e
+                prev_end = e
+                continue
+        prev_end = e
+        opens_wrapped = (width and i + 1 < len(content) and content[i + 1][0] == e + 1
+                         and len(line.rstrip()) >= 0.7 * width and not _DATELINE.match(nxt.lstrip()))
+        if _is_heading(line, nxt) and not opens_wrapped:
             continue
         lead = len(line) - len(line.lstrip())
         body = line.lstrip()
@@ -241,6 +259,25 @@ def body_spans(text: str) -> list[tuple[int, int, int]]:
                 body = body[m.end():]
         spans.append([s + lead, e, len(spans)])
     return [(s, e, n) for s, e, n in spans]
+
+
+def _wrap_width(text: str, lines: list[tuple[int, int]]) -> int:
+    """The line width of hard-wrapped text (lines broken mid-sentence at about the same length), or 0.
+
+    Some pages keep the line breaks of a wire service's fixed-width copy; their
+    lines are joined into paragraphs again. A document counts as wrapped when
+    at least three lines, and a fifth of its lines, end mid-sentence right
+    before another line."""
+    broken = []
+    for (s, e), (s2, e2) in zip(lines, lines[1:]):
+        line = text[s:e].rstrip()
+        if 30 <= len(line) <= 100 and text[s2:e2].strip() and not _TERMINAL.search(line):
+            broken.append(len(line))
+    full = sum(1 for s, e in lines if text[s:e].strip())
+    if len(broken) < 3 or len(broken) * 5 < full:
+        return 0
+    broken.sort()
+    return broken[len(broken) // 2]
 
 
 _SENT_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|[.!?]+[\"”’')\]]*\s*$")

@@ -1,0 +1,376 @@
+"""Who said what: quotations, speech verbs and their speakers, read across the whole document.
+
+A statement is a speech act: a speech verb outside quotation marks ("said",
+"told", "stressed", "hailed", "according to") with its subject as the
+speaker. Quotation spans are found once for the document, across sentence
+and paragraph boundaries (a quotation that runs over several paragraphs
+opens each with a quotation mark and closes only at the end), so that
+
+* a name inside a quotation is never its speaker;
+* "he said" after a quotation goes to the last person named outside
+  quotations, not to someone the quotation mentions;
+* a quotation spread over several sentences is one statement, with each of
+  its sentences among the statement's quotes.
+
+The speaker is, in this order: a name right before the verb (past an
+apposition or a relative clause: "Adrian Năstase, who was ..., said"); a
+title standing for its holder ("the President said" -> the last person named
+with that title); a pronoun (the last person outside quotations); a group
+("both sides", "the two countries" -> the document's main pair; "the bloc"
+-> the last organization); or a name after the verb (", said Mr Jonson").
+News agencies and media are sources, not speakers. Where the reported
+content is itself an event the other rules drafted (a ratification, a cut
+in ties), the sentence is that event and no statement is drafted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .context import ACTORS, Context, finish_date, new_fact, Sent, TREATIES
+from .rules_people import _head_coref
+from .model import DraftFact, Mention, Quote
+
+# Speech verbs, in the forms news prose uses; nouns of speech ("in a statement") are not verbs.
+SPEECH_VERBS = (
+    r"said|says|say|stated|states|told|tells|added|adds|noted|notes|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|"
+    r"highlighted|underlined|underscored|warned|warns|urged|urges|called\s+(?:for|on)|calls\s+(?:for|on)|announced|"
+    r"announces|declared|declares|affirmed|reaffirmed|reiterated|hailed|hails|praised|praises|welcomed|welcomes|"
+    r"condemned|condemns|criticised|criticized|voiced|expressed|observed|remarked|explained|insisted|claimed|"
+    r"argued|pointed\s+out|maintained|confirmed|confirms|denied|denies|acknowledged|promised|pledged|vowed|"
+    r"termed|described|accused|rejected|was\s+quoted\s+as\s+saying|according\s+to|stating|saying")
+_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+_CONTINUE = {"added", "adds", "continued", "went on"}
+_REPORTING = {"said", "says", "say", "told", "tells", "added", "adds", "stated", "announced", "announces", "confirmed",
+              "confirms", "noted", "according to", "declared", "declares", "saying", "stating"}
+
+_OPEN = "“\"«"
+_CLOSE = "”\"»"
+_NOT_SPEAKERS = {"MediaOrganization", "Place", "WeaponSystem"} | TREATIES
+_PRONOUN = re.compile(r"\b(he|she|they)\s+(?:also\s+|further\s+|then\s+|later\s+|had\s+|has\s+|have\s+)?$", re.I)
+_GROUP = re.compile(r"\b(?:both\s+(?:sides|countries|governments|leaders|nations)|the\s+two\s+(?:sides|countries|"
+                    r"governments|leaders|nations|ministers|presidents|heads\s+of\s+state)|the\s+sides|"
+                    r"the\s+parties)\s+(?:also\s+|have\s+|had\s+)?$", re.I)
+_ORG_REF = re.compile(r"\bthe\s+(?:bloc|alliance|organi[sz]ation|union|grouping|body|commission|council)\s+"
+                      r"(?:also\s+|has\s+|had\s+)?$", re.I)
+_TITLE_REF = re.compile(r"\bthe\s+((?:[A-Z][a-z]+\s+){0,2}(?:President|Prime\s+Minister|Premier|Chancellor|"
+                        r"Minister|Secretary|Ambassador|Envoy|Spokes(?:man|woman|person)|King|Emir|Commander|"
+                        r"Chairman|Chairperson|Secretary-General|minister|president|ambassador|spokes(?:man|woman|person)))"
+                        r"\s+(?:also\s+|has\s+|had\s+)?$")
+_MEDIA_HEAD = re.compile(r"\b(?:media|agency|agencies|news|television|TV|radio|newspaper|daily|reports?|"
+                         r"broadcaster|outlet|wire)\s+(?:also\s+)?$", re.I)
+# "<state>'s foreign minister", "<demonym> state media", "<state> government has": a noun the state qualifies.
+_QUALIFIED = re.compile(r"^\s*(?:['’]s\s+)?((?:[\w-]+\s+){1,3}?)(?:also\s+|has\s+|have\s+|had\s+|now\s+)*$")
+_BODY = re.compile(r"\b(?:government|administration|ministry|military|army|navy|armed\s+forces|parliament|cabinet|"
+                   r"authorities|foreign\s+office|state\s+department|embassy|side)\s*$", re.I)
+# "the ministry", "an Air Force spokesperson", "the Kremlin": an institution named before.
+_SPEAKER_NP = re.compile(r"((?:an?|the)\s+(?:[A-Z][\w-]*\s+){0,3}(?:ministry|Ministry|spokes(?:man|woman|person)|"
+                         r"office|Office|army|Army|navy|Navy|air\s+force|Air\s+Force|military|department|Department))"
+                         r"\s+(?:also\s+)?$")
+# Between a subject and its verb: an apposition or relative clause set off by commas, or a few adverbs.
+_APPOSITION = re.compile(r"^\s*,[^\"“”;]{1,140},\s*(?:also\s+|further\s+|however,?\s+)?$")
+_ADVERBS = re.compile(r"^\s*(?:\b(?:also|further|then|later|again|has|have|had|once|now|formally|publicly|repeatedly|on\s+\w+day|earlier|today|"
+                      r"yesterday|however|in\s+a\s+statement|in\s+an?\s+\w+|at\s+the\s+time)\b[\s,]*){0,4}$", re.I)
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the document's quotations, quote marks included.
+
+    A quotation left open at a paragraph's end continues into the next
+    paragraph when that one opens with a quotation mark (the convention for
+    quotations of several paragraphs); otherwise it ends with its paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    start = None
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if start is None:
+            if c in _OPEN and (c != '"' or i == 0 or not text[i - 1].isalnum()):
+                start = i
+        elif c == "\n":
+            j = i
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if j < n and text[j] in _OPEN and text[i:j].count("\n") <= 2:
+                i = j  # the next paragraph continues the quotation
+            else:
+                spans.append((start, i))
+                start = None
+        elif c in _CLOSE:
+            spans.append((start, i + 1))
+            start = None
+        i += 1
+    if start is not None:
+        spans.append((start, n))
+    return spans
+
+
+class Quotations:
+    """Quotation spans with quick look-up by offset."""
+
+    def __init__(self, text: str):
+        self.spans = quotation_spans(text)
+        self.starts = [a for a, _ in self.spans]
+
+    def inside(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.spans[i][0] < pos < self.spans[i][1]
+
+    def span_at(self, pos: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]:
+            return self.spans[i]
+        return None
+
+    def outside(self, text: str, a: int, b: int) -> str:
+        """text[a:b] with quoted passages blanked (same length, so offsets hold)."""
+        chars = list(text[a:b])
+        i = max(0, bisect.bisect_right(self.starts, a) - 1)
+        while i < len(self.spans) and self.spans[i][0] < b:
+            qa, qb = self.spans[i]
+            for k in range(max(qa, a), min(qb, b)):
+                chars[k - a] = " "
+            i += 1
+        return "".join(chars)
+
+
+def main_pair(ctx: Context) -> list[Mention]:
+    """The two states the document names most often (its main pair of parties), first-named first."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in ctx.all_mentions:
+        st = ctx.state(m) if m.type in ("State",) or (m.country and m.type != "Person") else None
+        if st is None:
+            continue
+        counts[st.key] = counts.get(st.key, 0) + 1
+        first.setdefault(st.key, st)
+    ranked = sorted(counts, key=lambda k: (-counts[k], first[k].start))[:2]
+    return sorted((first[k] for k in ranked), key=lambda m: m.start) if len(ranked) == 2 else []
+
+
+class SpeechReader:
+    """Finds the statements of one document, sentence by sentence, remembering the last speaker."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.quotes = Quotations(ctx.text)
+        self.last: DraftFact | None = None
+        self._pair: list[Mention] | None = None
+
+    # -------------------------------------------------------------- speakers
+    def _actor(self, m: Mention) -> bool:
+        return m.type in ACTORS and m.type not in _NOT_SPEAKERS and not self.quotes.inside(m.start)
+
+    def _people_before(self, pos: int, title: str | None = None) -> Mention | None:
+        """The last person named outside quotations before ``pos`` (with ``title`` in their title, if given)."""
+        for m in reversed(self.ctx.all_mentions):
+            if m.end > pos or m.type != "Person" or self.quotes.inside(m.start):
+                continue
+            if title is None:
+                return m
+            held = str(m.props.get("title", "")).lower()
+            words = title.lower().split()
+            if held and words[-1] in held and all(w in held for w in words[-2:]):
+                return m
+        return None
+
+    def _speaker_before(self, s: Sent, vpos: int) -> tuple[list[Mention], str | None]:
+        """The subject of the speech verb at ``vpos``: mentions, or words naming an unnamed speaker."""
+        ctx = self.ctx
+        plain = self.quotes.outside(ctx.text, s.start, vpos)
+        if re.search(r"[”\"]\s*,?\s*$", plain.rstrip()[-3:] if plain.strip() else ""):
+            return [], None
+        cands = [m for m in s.mentions if m.end <= vpos and self._actor(m)]
+        for k, head in enumerate(reversed(cands[-4:])):
+            gap = ctx.text[head.end:vpos]
+            if k == 0 and head.type == "State" and _QUALIFIED.match(gap) and not _ADVERBS.match(gap):
+                # "Malawi's foreign minister said", "Iranian state media said": the state qualifies the speaker.
+                noun = _QUALIFIED.match(gap).group(1).strip()
+                if _MEDIA_HEAD.search(noun + " "):
+                    return [], None
+                if _BODY.search(noun):
+                    return [ctx.state(head) or head], None  # the government, ministry or army acts for its state
+                holder = self._people_before(vpos, noun)
+                if holder is not None and holder.country in (None, head.key):
+                    return [holder], None
+                return [], f"{head.text}{gap}".strip()
+            if _ADVERBS.match(gap) or (k > 0 or head.type != "State") and (
+                    _APPOSITION.match(gap) or re.match(r"^\s*,\s*(?:who|which)\b[^;\"“”]{0,140},\s*$", gap)):
+                out = [head]
+                i = s.mentions.index(head)
+                while i > 0 and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", ctx.text[s.mentions[i - 1].end:out[0].start]) \
+                        and self._actor(s.mentions[i - 1]):
+                    out.insert(0, s.mentions[i - 1])
+                    i -= 1
+                return out, None
+        before = plain[-80:]
+        if _MEDIA_HEAD.search(before):
+            return [], None
+        np_ = _SPEAKER_NP.search(before)
+        if np_:
+            found = _head_coref(ctx, s, vpos - len(np_.group(1)) - (len(before) - len(before.rstrip())), np_.group(1))
+            if found is not None:
+                return [found], None
+        t = _TITLE_REF.search(before)
+        if t:
+            holder = self._people_before(vpos, t.group(1))
+            if holder is not None:
+                return [holder], None
+            return [], t.group(0).strip()
+        if _GROUP.search(before):
+            if self._pair is None:
+                self._pair = main_pair(ctx)
+            return list(self._pair), None
+        if _ORG_REF.search(before):
+            org = ctx.before(vpos, lambda m: m.type == "InternationalOrganization", 1)
+            return org, None
+        if _PRONOUN.search(before):
+            pron = _PRONOUN.search(before).group(1).lower()
+            if pron == "they":
+                return [], None
+            if self.last is not None and s.idx - self.last.sentence <= 3:
+                people = [p for p in self.last.participants if p.role == "speaker" and p.type == "Person"]
+                if people:
+                    p = people[0]
+                    return [Mention(vpos, vpos, p.found_as, p.type, p.key, p.name, p.known, p.country, "pronoun")], None
+            holder = self._people_before(vpos)
+            return ([holder], None) if holder is not None else ([], None)
+        return [], None
+
+    def _speaker_after(self, s: Sent, vend: int) -> list[Mention]:
+        """", said Mr Jonson", "," says the President": the inverted subject."""
+        ctx = self.ctx
+        t = _TITLE_REF.match("the " + ctx.text[vend:vend + 60].lstrip().removeprefix("the ") + " ") if \
+            re.match(r"\s+the\s+[A-Z]", ctx.text[vend:vend + 8]) else None
+        hit = [m for m in s.mentions if vend <= m.start <= vend + 30 and self._actor(m)
+               and re.fullmatch(r"\s*(?:the\s+)?(?:[A-Z][\w.]*\s+){0,4}", ctx.text[vend:m.start])]
+        if hit:
+            return hit[:1]
+        title = re.match(r"\s+the\s+((?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)\b", ctx.text[vend:vend + 60])
+        if title:
+            holder = self._people_before(vend, title.group(1))
+            if holder is not None:
+                return [holder]
+        del t
+        return []
+
+    # -------------------------------------------------------------- statements
+    def read(self, s: Sent, drafted_here: list[DraftFact]) -> list[DraftFact]:
+        ctx = self.ctx
+        for v in _VERB.finditer(s.text):
+            vpos, vend = s.start + v.start(), s.start + v.end()
+            if self.quotes.inside(vpos):
+                continue
+            verb = " ".join(v.group(0).lower().split())
+            speakers: list[Mention] = []
+            as_written = None
+            if verb == "according to":
+                at = vend + len(re.match(r"\s*(?:the\s+)?", ctx.text[vend:]).group(0))
+                hit = [m for m in s.mentions if at <= m.start <= at + 2 and self._actor(m)]
+                if hit and hit[0].type != "State":
+                    speakers = hit[:1]
+            else:
+                if verb in ("stating", "saying"):
+                    # "Stating that it has endorsed ..., the AU has called on": the subject of the main clause.
+                    continue
+                speakers, as_written = self._speaker_before(s, vpos)
+                if not speakers and not as_written and re.search(r"[,”\"]\s*$", ctx.text[max(s.start, vpos - 3):vpos]):
+                    speakers = self._speaker_after(s, vend)
+            if not speakers and not as_written:
+                continue
+            if verb in _REPORTING and self._event_content(s, drafted_here, vpos, speakers):
+                return []
+            if not speakers:
+                continue  # an unnamed speaker ("officials said") is no statement we can draft
+            if self._same_act(s, vpos, verb, speakers):
+                self._add_quotes(self.last, s, vpos)
+                self.last.quotes.append(s.quote()) if all(q.start != s.start for q in self.last.quotes) else None
+                self.last.sentence = s.idx
+                return []
+            f = new_fact("statement", s, 0.45)
+            for sp in speakers:
+                f.add("speaker", sp)
+            if speakers and speakers[0].type == "Person":
+                f.confidence += 0.15
+            if as_written:
+                f.fields["speaker_as_written"] = as_written
+            f.fields["topic"] = _topic(ctx.text, s, v)
+            for m in s.mentions:
+                if m.type in _NOT_SPEAKERS - TREATIES or m.via == "country-of" or any(m.key == x.key for x in speakers):
+                    continue
+                if m.type in ACTORS or m.type in TREATIES:
+                    f.add("about", m)
+            media = [m for m in s.mentions if m.type == "MediaOrganization"]
+            if media:
+                f.add("medium", media[0])
+            self._add_quotes(f, s, vpos)
+            near = [x for x in s.dates if 0 <= x.start - vend <= 20 and verb != "according to"]
+            finish_date(f, near[0] if near else None, ctx, s, "ref")
+            f.planned = False
+            f.fields["_explicit_date"] = bool(near)
+            self.last = f
+            return [f]
+        # A sentence inside a quotation a statement opened continues that statement.
+        if self.last is not None and s.idx - self.last.sentence == 1 and self.quotes.span_at(s.start) is not None \
+                and len(self.last.quotes) < 6:
+            self.last.quotes.append(s.quote())
+            self.last.sentence = s.idx
+        return []
+
+    def _same_act(self, s: Sent, vpos: int, verb: str, speakers: list[Mention]) -> bool:
+        """Whether this verb continues the last statement: "he added" right after it, or a quotation
+        that opened in the sentences the last statement already holds and closes here with "he said"."""
+        last = self.last
+        if last is None or not speakers or last.keys("speaker") != {speakers[0].key}:
+            return False
+        if verb in _CONTINUE and s.idx - last.sentence <= 2:
+            return True
+        before = self.ctx.text[s.start:vpos].rstrip().rstrip(",").rstrip()
+        span = self.quotes.span_at(s.start + len(before) - 1) if before else None
+        return span is not None and span[0] < s.start and s.idx - last.sentence == 1
+
+    def _add_quotes(self, f: DraftFact, s: Sent, vpos: int) -> None:
+        """The sentences of the quotation the verb closes (or, failing that, opens), beyond the verb's own."""
+        spans = [sp for sp in self.quotes.spans[max(0, bisect.bisect_right(self.quotes.starts, s.start) - 8):]
+                 if sp[0] < s.end and sp[1] > s.start - 1 and sp[0] < s.end]
+        closing = [sp for sp in spans if sp[1] <= vpos and sp[1] > s.start]
+        opening = [sp for sp in spans if sp[0] >= vpos]
+        span = closing[-1] if closing else opening[0] if opening else None
+        if span is None:
+            return
+        for other in self.ctx.sents[max(0, s.idx - 12):s.idx + 12]:
+            if other.end > span[0] and other.start < span[1] and all(q.start != other.start for q in f.quotes):
+                f.quotes.append(other.quote())
+        own = [q for q in f.quotes if q.start == s.start]
+        f.quotes = own + sorted((q for q in f.quotes if q.start != s.start), key=lambda q: q.start)
+
+    def _event_content(self, s: Sent, drafted_here: list[DraftFact], vpos: int, speakers: list[Mention]) -> bool:
+        """Whether the sentence reports an event the rules drafted ("X has cut ties with Y, Z said")."""
+        events = [f for f in drafted_here if f.type in _EVENT_TYPES and not f.planned]
+        return bool(events) and not any(self.quotes.span_at(p) for p in range(s.start, min(s.end, s.start + 2)))
+
+
+# Changes in the standing between states: reported by an official, they are the news, and the
+# official's words are their source, not a statement of their own.
+_EVENT_TYPES = {"treaty_status", "diplomatic_relations", "membership"}
+
+
+def _topic(text: str, s: Sent, v: re.Match) -> str:
+    """The gist of what was said: the quotation, or the clause reported."""
+    body = s.text
+    q = re.search(r"[\"“]([^\"”]{12,})[\"”]?", body)
+    if q:
+        content = q.group(1)
+    else:
+        after = body[v.end():]
+        m = re.match(r"\s*(?:on\s+\w+\s+)?(?:that\s+)?(.{12,})", after)
+        content = m.group(1) if m and len(after) > 20 else body[:v.start()]
+    words = " ".join(content.split()).strip(" ,;:.\"”“").split()
+    topic = " ".join(words[:14]).rstrip(",;:.\"”")
+    return (topic[:1].upper() + topic[1:]) if topic else "Statement"
+
+
+def quote_of(s: Sent) -> Quote:
+    return s.quote()
