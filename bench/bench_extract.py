@@ -113,8 +113,8 @@ def main() -> None:
     from kg.extract import extract_document
     from kg.extract.batch import draft_many
     from kg.extract.text import document_from_text, sentences
-    from kg.registry import load_registry
-    from kg.schema import load_schema
+    from kg.sources.registry import load_registry
+    from kg.sources.schema import load_schema
 
     registry_file = ROOT / "eval" / "gold" / "entities.yaml"
     registry = load_registry(registry_file, load_schema())

@@ -46,8 +46,8 @@ def _median_ms(fn, runs: int) -> float:
 
 
 def _texts(build: Path, big: bool) -> dict[str, str]:
-    from kg.query import named_queries, prepare
-    from kg.store import Store
+    from kg.sparql.named import named_queries, prepare
+    from kg.store.local import Store
 
     store = Store.open(build)
     named = named_queries()
@@ -71,8 +71,8 @@ def _pss_mb(pid: int) -> tuple[float, float]:
 
 
 def measure(build: Path, label: str, in_memory: bool | None, runs: int, big: bool) -> None:
-    from kg.serve import make_server
-    from kg.serve_workers import execute_query, open_graph
+    from kg.serve.server import make_server
+    from kg.serve.workers import execute_query, open_graph
 
     texts = _texts(build, big)
     mode = {None: "by size", True: "in memory", False: "on disk"}[in_memory]

@@ -69,7 +69,7 @@ def worker(system: str, work: Path) -> dict:
     """Load, query and export on one system; runs in its own process."""
     import pyoxigraph as ox
 
-    from kg import resources
+    from kg.core import resources
 
     nt = work / "kg.nt"
     queries = json.loads((work / "queries.json").read_text())
@@ -100,7 +100,7 @@ def worker(system: str, work: Path) -> dict:
                 signal.alarm(0)
         out["export"] = _best(lambda: g.serialize(format="turtle"), 1)
     else:
-        from kg.store import Store
+        from kg.store.local import Store
 
         if system == "kg-disk":
             # What `kg build` pays to put the graph on disk: a bulk load into RocksDB.
@@ -129,11 +129,11 @@ def worker(system: str, work: Path) -> dict:
         for name, text in queries.items():
             out["queries"][name] = _best(lambda: list(store.query(text, use_default_graph_as_union=True)), 3)
         if kgstore is not None:
-            from kg.export import export
+            from kg.store.export import export
 
             out["export"] = _best(lambda: export("ttl", kgstore), 1)
         else:  # the same work by hand: each triple of the data graphs once, as Turtle
-            from kg.serialize import OUTPUT_PREFIXES, union_triples
+            from kg.core.serialize import OUTPUT_PREFIXES, union_triples
 
             graphs = [g for g in store.named_graphs()] + [ox.DefaultGraph()]
             named = [g for g in graphs if isinstance(g, ox.NamedNode)]
@@ -165,9 +165,9 @@ def _child_peak_mb(cmd: list[str], timeout: float) -> tuple[float, str]:
 
 def run_size(size: int, rdflib_max: int, root: Path, only: list[str] | None = None) -> dict:
     from bench.synth import generate
-    from kg.namespaces import sparql_prefixes
-    from kg.query import named_queries, prepare
-    from kg.store import Store
+    from kg.core.namespaces import sparql_prefixes
+    from kg.sparql.named import named_queries, prepare
+    from kg.store.local import Store
 
     work = root / f"n{size}"
     raw = work / "raw"
@@ -180,7 +180,7 @@ def run_size(size: int, rdflib_max: int, root: Path, only: list[str] | None = No
     _, stdout = _child_peak_mb(build_cmd, timeout=7200)
     build_time = time.perf_counter() - t
     triples, build_peak = int(stdout.split()[0]), float(stdout.split()[1])
-    from kg.export import export
+    from kg.store.export import export
 
     export("nt", work / "build", work / "kg.nt")
     store = Store.open(work / "build")

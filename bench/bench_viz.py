@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import kg  # noqa: E402
-from kg.network import project  # noqa: E402
-from kg.ties import Citation, Entity, Fact, Pair, Role, Source, Ties, load_ties  # noqa: E402
-from kg.views import select  # noqa: E402
-from kg.viz import render  # noqa: E402
+from kg.views.network import project  # noqa: E402
+from kg.views.ties import Citation, Entity, Fact, Pair, Role, Source, Ties, load_ties  # noqa: E402
+from kg.views.selection import select  # noqa: E402
+from kg.render.page import render  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -6,15 +6,44 @@ The API every command stands on:
     kg.build("raw", "build")                                  # check and build the graph
     kg.query("dyad", "build", {"a": "Pakistan", "b": "Russia"}).dicts()
     kg.export("ttl", "build", "kg.ttl")                        # hand it on
+
+The functions are looked up lazily (PEP 562), so `import kg` and `kg --help` stay
+cheap; no submodule shares a name with them. The packages below are layered, each
+importing only those beneath it: see docs/architecture.md.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-# Submodules query and export are shadowed on purpose by the functions of the same name,
-# which is what a user of the package calls; `from kg.query import ...` still works.
-from .build import BuildResult, build  # noqa: E402  (build reads __version__)
-from .errors import KGError  # noqa: E402
-from .export import export  # noqa: E402
-from .query import run as query  # noqa: E402
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .core.version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .builder.build import BuildResult, build
+    from .core.errors import KGError
+    from .sparql.named import run as query
+    from .store.export import export
+
+_API = {
+    "build": ("kg.builder.build", "build"),
+    "BuildResult": ("kg.builder.build", "BuildResult"),
+    "KGError": ("kg.core.errors", "KGError"),
+    "export": ("kg.store.export", "export"),
+    "query": ("kg.sparql.named", "run"),
+}
 
 __all__ = ["BuildResult", "KGError", "build", "export", "query", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        module, attr = _API[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -7,111 +7,15 @@ and nowhere else.
 
 from __future__ import annotations
 
-import functools
 import io
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import KGError, ValidationError
-
-RAW_OPTION = click.option("--raw", default="raw", show_default=True, envvar="KG_RAW",
-                          type=click.Path(file_okay=False, path_type=Path),
-                          help="Folder of source documents, fact sheets and entities.yaml.")
-BUILD_OPTION = click.option("--build", "build_dir", default="build", show_default=True, envvar="KG_BUILD",
-                            type=click.Path(file_okay=False, path_type=Path),
-                            help="Folder `kg build` wrote to.")
-
-
-def store_options(fn):
-    """--store, --update-url, --gsp-url and --user: a SPARQL 1.1 server instead of the build folder."""
-    for option in reversed([
-        click.option("--store", "store_url", metavar="QUERY_URL",
-                     help="A SPARQL 1.1 query endpoint to use instead of --build (also KG_STORE or kg.ini)."),
-        click.option("--update-url", metavar="URL", help="Its SPARQL Update endpoint (default: the query URL)."),
-        click.option("--gsp-url", metavar="URL", help="Its Graph Store Protocol endpoint, for faster loads."),
-        click.option("--user", metavar="NAME", help="HTTP basic auth user; the password from KG_STORE_PASSWORD."),
-        click.option("--in-memory/--on-disk", "in_memory", default=None,
-                     help="Query the build in memory (faster queries, a load first) or on disk; "
-                          "by default memory for graphs up to 64 MB of TriG."),
-    ]):
-        fn = option(fn)
-    return fn
-
-
-STORE_KEYS = ("store_url", "update_url", "gsp_url", "user", "in_memory")
-
-
-def take_store(build_dir: Path, options: dict):
-    """Remove the store_options from a command's keyword arguments and open what they name."""
-    return open_store(build_dir, **{key: options.pop(key, None) for key in STORE_KEYS})
-
-
-def open_store(build_dir: Path, store_url=None, update_url=None, gsp_url=None, user=None, in_memory=None):
-    """The store a command reads: the server named by --store (or KG_STORE, or kg.ini), else the build."""
-    from .remote import RemoteConfig, RemoteStore
-    from .store import Store
-
-    config = RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
-    return RemoteStore(config) if config else Store.open(build_dir, in_memory=in_memory)
-
-
-# Options that choose part of the graph, spelled the same by every command that
-# draws, exports, lists or measures ties (see kg.views.View).
-SINCE_OPTION = click.option("--since", metavar="DATE",
-                            help="Only facts that can fall on or after DATE (2016, 2016-05 or 2016-05-01).")
-UNTIL_OPTION = click.option("--until", metavar="DATE",
-                            help="Only facts that can fall on or before DATE (2016, 2016-05 or 2016-05-01).")
-TYPES_OPTION = click.option("--types", metavar="TYPES",
-                            help="Only these fact types, comma-separated (e.g. arms_order,exercise).")
-EVENTS_OPTION = click.option("--events/--no-events", default=True, show_default=True,
-                             help="Draw a fact with one party or more than two as an event node linked to "
-                                  "its parties, or fold it into one edge per pair of parties.")
-
-
-def view_options(fn):
-    """--focus, --depth, --dyad, --since, --until and --types, in that order in --help."""
-    for option in reversed([
-        click.option("--focus", metavar="ENTITY", help="Only the ties around ENTITY (a name, alias or id)."),
-        click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0),
-                     help="With --focus: how many facts away from ENTITY to reach."),
-        click.option("--dyad", nargs=2, metavar="A B", default=None,
-                     help="Only what lies between A and B: the facts both take part in, and the "
-                          "organizations, treaties and exercises each is tied to."),
-        SINCE_OPTION, UNTIL_OPTION, TYPES_OPTION,
-    ]):
-        fn = option(fn)
-    return fn
-
-
-def make_view(focus=None, depth=1, dyad=None, since=None, until=None, types=None, **_ignored):
-    """A kg.views.View from the values of view_options."""
-    from .views import View
-
-    return View(focus=focus, depth=depth, dyad=tuple(dyad) if dyad else None, since=since, until=until,
-                types=tuple(t for t in types.split(",")) if types else None)
-
-
-def reports_errors(fn):
-    """Turn the library's errors into messages on stderr and exit codes, without tracebacks."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            for problem in exc.problems:
-                click.echo(f"kg: error: {problem}", err=True)
-            click.echo(f"kg: {len(exc.problems)} problem(s); nothing was written", err=True)
-            sys.exit(exc.exit_code)
-        except KGError as exc:
-            click.echo(f"kg: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except BrokenPipeError:
-            sys.exit(0)
-    return wrapper
-
+from .core.version import __version__
+from .commands.options import (BUILD_OPTION, EVENTS_OPTION, RAW_OPTION, make_view, open_store, reports_errors,
+                              store_options, view_options)
 
 @click.group()
 @click.version_option(__version__, prog_name="kg")
@@ -141,12 +45,12 @@ def build(raw: Path, out: Path, as_json: bool):
     Example:
         kg build --raw raw --out build
     """
-    from .build import build as run_build
+    from .builder.build import build as run_build
 
-    from .viz import write_page
+    from .render.page import write_page
 
     result = run_build(raw, out)
-    from .textout import safe
+    from .core.textout import safe
 
     for warning in result.warnings:
         click.echo(safe(str(warning)), err=True)
@@ -205,8 +109,8 @@ def query(query, list_queries, bindings, fmt, show, build_dir, **server):
         kg query arms-transfers -f csv
         kg query 'SELECT ?s WHERE { ?s kg:memberOf kgr:sco }'
     """
-    from .query import named_queries, prepare, resolve_query, run
-    from .results import write_graph, write_results
+    from .sparql.named import named_queries, prepare, resolve_query, run
+    from .sparql.results import write_graph, write_results
 
     if list_queries:
         for name, q in named_queries().items():
@@ -264,7 +168,7 @@ def export(fmt, output, with_ontology, build_dir, events, store_url, update_url,
         kg export --format csv -o gephi/ --no-events
         kg export --format graphml --dyad Pakistan Russia -o pk-ru.graphml
     """
-    from .network import NETWORK_FORMATS, export_network
+    from .views.network import NETWORK_FORMATS, export_network
 
     source = open_store(build_dir, store_url, update_url, gsp_url, user, in_memory)
     if fmt in NETWORK_FORMATS:
@@ -273,13 +177,13 @@ def export(fmt, output, with_ontology, build_dir, events, store_url, update_url,
         for path in written:
             click.echo(f"wrote {path}", err=True)
         return
-    from .errors import UsageError
+    from .core.errors import UsageError
 
     if any(view.get(k) for k in ("focus", "dyad", "since", "until", "types")):
         raise UsageError("--focus, --dyad, --since, --until and --types apply to graphml, gexf and csv")
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
-    from .export import export as run_export
+    from .store.export import export as run_export
 
     if output is None:
         sys.stdout.flush()
@@ -308,7 +212,7 @@ def push(build_dir, store_url, update_url, gsp_url, user, in_memory):
         kg push --store http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update
         KG_STORE_PASSWORD=secret kg push --store https://db.example.org/sparql --user analyst
     """
-    from .remote import RemoteConfig, RemoteStore, push as run_push
+    from .store.remote import RemoteConfig, RemoteStore, push as run_push
 
     config = RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
     if config is None:
@@ -318,22 +222,22 @@ def push(build_dir, store_url, update_url, gsp_url, user, in_memory):
                f"{len(report.unchanged)} unchanged; {len(report.removed)} removed")
 
 
-# The commands that draw, list and measure ties live beside this module; they
-# use the helpers above, so they are registered last.
-from .cli_graph import analyze, timeline, viz  # noqa: E402
+# The commands that draw, list and measure ties, and those that draft fact sheets
+# and serve the graph, live in kg/commands/.
+from .commands.graph import analyze, timeline, viz  # noqa: E402
 
 main.add_command(viz)
 main.add_command(timeline)
 main.add_command(analyze)
 
 
-from .cli_extract import eval_command, extract_command  # noqa: E402
+from .commands.extract import eval_command, extract_command  # noqa: E402
 main.add_command(extract_command); main.add_command(eval_command)  # noqa: E702
 
-from .cli_serve import serve_command  # noqa: E402
+from .commands.serve import serve_command  # noqa: E402
 main.add_command(serve_command)
 
-from .cli_review import add_command  # noqa: E402
+from .commands.review import add_command  # noqa: E402
 main.add_command(add_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .namespaces import KG, PREFIXES
-from .schema import CONCEPT, ENTITY, FACT, NESTED, Field, load_schema
+from .core.namespaces import KG, PREFIXES
+from .sources.schema import CONCEPT, ENTITY, FACT, NESTED, Field, load_schema
 
 
 def _q(term) -> str:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import kg
 from kg.cli import main
-from kg.store import Store
+from kg.store.local import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_RAW = ROOT / "raw"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.export import export
+from kg.store.export import export
 
 from .conftest import SEED_RAW, invoke
 

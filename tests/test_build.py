@@ -10,8 +10,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 import kg
-from kg.documents import read_document
-from kg.namespaces import KG, KGR, WD
+from kg.sources.documents import read_document
+from kg.core.namespaces import KG, KGR, WD
 
 from .conftest import SEED_RAW, assert_isomorphic, invoke
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.query import run
+from kg.sparql.named import run
 
 
 def rows(store, name, **bind):

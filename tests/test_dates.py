@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from kg.dates import DateSpec, parse, parse_partial
-from kg.errors import DateError
+from kg.core.dates import DateSpec, parse, parse_partial
+from kg.core.errors import DateError
 
 REF_2018 = parse_partial("2018-02-01")
 

@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 import kg
-from kg.ties import load_ties
-from kg.timeline import chronology
-from kg.views import View, dyad, select
+from kg.views.ties import load_ties
+from kg.render.timeline import chronology
+from kg.views.selection import View, dyad, select
 
 PAIRS = [("Pakistan", "Russia"), ("Pakistan", "India"), ("Russia", "Kyrgyzstan"), ("India", "Russia"),
          ("Pakistan", "SCO")]

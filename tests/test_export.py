@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph
 
-from kg.namespaces import KGR
+from kg.core.namespaces import KGR
 
 from .conftest import assert_isomorphic, invoke
 

@@ -16,9 +16,9 @@ from kg.extract import extract_document
 from kg.extract.entities import Recognizer, gazetteer
 from kg.extract.text import document_from_text, html_to_text, sentences
 from kg.extract.timex import find_dates
-from kg.dates import parse_partial
-from kg.registry import load_registry
-from kg.schema import load_schema
+from kg.core.dates import parse_partial
+from kg.sources.registry import load_registry
+from kg.sources.schema import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -252,7 +252,7 @@ def test_every_fact_type_of_the_ontology_is_drafted_somewhere_in_these_tests():
 
 def test_quotes_are_the_documents_own_characters(gold_registry):
     doc_path = ROOT / "eval" / "gold" / "g04_japan_philippines_raa.txt"
-    from kg.documents import read_document
+    from kg.sources.documents import read_document
 
     doc = read_document(doc_path)
     for d in extract_document(doc, registry=gold_registry):

@@ -10,10 +10,10 @@ from itertools import combinations
 import networkx as nx
 import pytest
 
-from kg.errors import UnknownEntityError, UsageError
-from kg.network import entity_graph, event_node, export_network, project, write_network
-from kg.ties import load_ties
-from kg.views import View, select
+from kg.core.errors import UnknownEntityError, UsageError
+from kg.views.network import entity_graph, event_node, export_network, project, write_network
+from kg.views.ties import load_ties
+from kg.views.selection import View, select
 
 
 @pytest.fixture(scope="module")

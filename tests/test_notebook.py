@@ -5,7 +5,7 @@ real notebook through a Jupyter kernel (nbclient) and reads what it displayed.""
 from __future__ import annotations
 
 import kg
-from kg.query import QueryResult
+from kg.sparql.named import QueryResult
 
 from .conftest import ROOT
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import resources
-from kg.namespaces import KG, SH
-from kg.schema import ENTITY, load_schema
+from kg.core import resources
+from kg.core.namespaces import KG, SH
+from kg.sources.schema import ENTITY, load_schema
 
 ONTOLOGY = Graph().parse(resources.ontology_file())
 SHAPES = Graph().parse(resources.shapes_file())

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from rdflib import Graph
 from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
 
-from kg.query import named_queries
+from kg.sparql.named import named_queries
 
 from .conftest import invoke
 

@@ -9,10 +9,10 @@ import urllib.request
 
 import pytest
 
-from kg.errors import KGError
-from kg.query import named_queries, run
-from kg.remote import RemoteConfig, RemoteError, RemoteStore, push
-from kg.store import Store
+from kg.core.errors import KGError
+from kg.sparql.named import named_queries, run
+from kg.store.remote import RemoteConfig, RemoteError, RemoteStore, push
+from kg.store.local import Store
 
 from .conftest import invoke
 from .servers import start_oxigraph, start_virtuoso

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 import kg
-from kg.errors import ConflictError, SourceError, UsageError, ValidationError
-from kg.factsheet import draft_path_for, is_draft, sheet_path_for
+from kg.core.errors import ConflictError, SourceError, UsageError, ValidationError
+from kg.sources.factsheet import draft_path_for, is_draft, sheet_path_for
 from kg.review import add_document, list_drafts, open_review
 from kg.review.add import write_draft
 from kg.review.sheetfile import render_fact, split_sheet
@@ -40,7 +40,7 @@ def test_add_reads_the_page_metadata_and_text_and_drafts_beside_it(added, raw_co
                           "author": "A. Writer", "url": "https://defence-weekly.example/2018/03/pakistan-russia-talks",
                           "published": "2018-03-14", "reference_date": "2018-03-14"}
     assert any("reference date 2018-03-14 is the published date" in n for n in added.notes)
-    from kg.documents import read_document
+    from kg.sources.documents import read_document
 
     doc = read_document(added.document)
     assert "visited Moscow on 12 March 2018" in doc.text
@@ -83,7 +83,7 @@ def test_add_refuses_the_same_text_twice_and_never_overwrites(added, raw_copy, t
 
 
 def read_text_words(path: Path) -> list[str]:
-    from kg.documents import read_document
+    from kg.sources.documents import read_document
 
     return read_document(path).text.split()
 
@@ -175,8 +175,8 @@ def test_accept_reject_edit_add_undo_and_save_build_a_graph_holding_them(added, 
     assert len(left) == result.awaiting
     built = kg.build(raw_copy, tmp_path / "build")
     assert built.drafts == 1
-    from kg.query import run
-    from kg.store import Store
+    from kg.sparql.named import run
+    from kg.store.local import Store
 
     store = Store.open(tmp_path / "build")
     visits = [r for r in run("SELECT ?f WHERE { ?f a kg:Visit ; kg:location kgr:kremlin-hall }", store).rows]
@@ -321,8 +321,8 @@ def test_a_reviewed_draft_of_seed_004_builds_the_same_graph(raw_copy, tmp_path, 
     from rdflib import Dataset, Graph
 
     assert_isomorphic(Graph().parse(built / "kg.ttl"), Graph().parse(out / "kg.ttl"))
-    from kg.query import named_queries, run
-    from kg.store import Store
+    from kg.sparql.named import named_queries, run
+    from kg.store.local import Store
 
     ours, seed = Store.open(out), Store.open(built)
     for name in ("membership", "exercises-under", "arms-transfers", "bilateral-exercises", "dyad"):

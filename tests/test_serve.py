@@ -26,13 +26,13 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
 import kg
-from kg.query import QueryResult, named_queries, run
-from kg.results import write_graph
-from kg.serve import make_server
-from kg.serve_page import Example, content_security_policy, render, script_json
-from kg.serve_protocol import (ProtocolError, declares_dataset, negotiate, parse_request,
+from kg.sparql.named import QueryResult, named_queries, run
+from kg.sparql.results import write_graph
+from kg.serve.server import make_server
+from kg.serve.page import Example, content_security_policy, render, script_json
+from kg.serve.protocol import (ProtocolError, declares_dataset, negotiate, parse_request,
                                refuse_outside_requests, refuse_random)
-from kg.store import Store
+from kg.store.local import Store
 
 from .browser import GuardedPage
 from .conftest import SEED_RAW, assert_isomorphic, invoke
@@ -124,7 +124,7 @@ def test_sparqlwrapper_construct_turtle(endpoint, store):
 def test_rdflib_sparqlstore_asks_a_named_query(endpoint, store):
     graph = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
     named = named_queries()["bilateral-exercises"]
-    from kg.query import prepare
+    from kg.sparql.named import prepare
 
     rows = list(graph.query(prepare(named, store)))
     assert [str(r["exercise"]) for r in rows] == ["Friendship 2016", "Friendship 2017"]
@@ -133,7 +133,7 @@ def test_rdflib_sparqlstore_asks_a_named_query(endpoint, store):
 
 def test_rdflib_sparqlstore_triple_patterns(endpoint):
     graph = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
-    names = {str(o) for o in graph.objects(predicate=kg.namespaces.SKOS.prefLabel)}
+    names = {str(o) for o in graph.objects(predicate=kg.core.namespaces.SKOS.prefLabel)}
     assert {"Pakistan", "Russia", "Shanghai Cooperation Organisation"} <= names
 
 
@@ -399,7 +399,7 @@ def test_page_escapes_hostile_examples():
 
 
 def test_page_script_puts_data_on_screen_as_text_only():
-    from kg.serve_page import SCRIPT
+    from kg.serve.page import SCRIPT
 
     assert "innerHTML" not in SCRIPT and "outerHTML" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT
     assert "eval(" not in SCRIPT and "document.write" not in SCRIPT
@@ -509,7 +509,7 @@ def test_a_taken_port_is_an_error_not_a_traceback(server, built):
 
 
 def test_what_counts_as_loopback():
-    from kg.serve import is_loopback
+    from kg.serve.server import is_loopback
 
     assert all(is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "192.168.1.10", "::", "example.org"))
@@ -528,7 +528,7 @@ def test_an_isolated_worker_cannot_connect_anywhere():
     listener.listen()
     port = listener.getsockname()[1]
     code = ("import socket, sys\n"
-            "from kg.serve_workers import isolate_network\n"
+            "from kg.serve.workers import isolate_network\n"
             "if not isolate_network(): sys.exit(3)\n"
             f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\nexcept OSError:\n    sys.exit(0)\n"
             "sys.exit(1)\n")
@@ -641,7 +641,7 @@ def test_kg_commands_read_a_kg_serve_endpoint(endpoint, built):
 # ------------------------------------------------------------------ the protocol's finer points, one by one
 
 def test_using_graph_uri_becomes_using_clauses():
-    from kg.serve_protocol import apply_using
+    from kg.serve.protocol import apply_using
 
     update = "CLEAR ALL ; INSERT DATA { GRAPH <g:a> { <s:a> <p:a> 1 } } ;\nINSERT { ?s a <c:x> } WHERE { ?s ?p ?o }"
     assert apply_using(update, ["g:a"], ["g:b"]).endswith(
@@ -661,7 +661,7 @@ def test_using_graph_uri_becomes_using_clauses():
 
 
 def test_star_variables_keep_the_querys_order():
-    from kg.serve_protocol import star_variables
+    from kg.serve.protocol import star_variables
 
     assert star_variables("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?p2 ?o2 } }") == ["s", "p", "o", "p2", "o2"]
     assert star_variables('SELECT DISTINCT * { $b <x:y?z=1> ?a . ?a ?c "?d" } # ?e') == ["b", "a", "c"]
@@ -670,7 +670,7 @@ def test_star_variables_keep_the_querys_order():
 
 
 def test_endpoint_url_is_the_one_the_client_used():
-    from kg.serve_protocol import endpoint_url
+    from kg.serve.protocol import endpoint_url
 
     fallback = "http://127.0.0.1:7373/sparql"
     assert endpoint_url("localhost:7373", fallback) == "http://localhost:7373/sparql"

@@ -31,7 +31,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 import pytest
 
-from kg.serve import make_server
+from kg.serve.server import make_server
 
 TOKEN = "w3c-test-token-0123456789"
 EX = "http://example.org/"

@@ -8,12 +8,12 @@ import pytest
 from rdflib import Dataset, Graph
 
 import kg
-from kg.errors import ValidationError
-from kg.export import export
-from kg.query import run
-from kg.schema import load_schema
-from kg.store import Store
-from kg.validate import check_store, compile_shapes
+from kg.core.errors import ValidationError
+from kg.store.export import export
+from kg.sparql.named import run
+from kg.sources.schema import load_schema
+from kg.store.local import Store
+from kg.builder.validate import check_store, compile_shapes
 
 
 
@@ -96,7 +96,7 @@ def _pyshacl_focus_nodes(graph: Graph) -> set[str]:
 
     schema = load_schema()
     conforms, results, _ = validate(graph, shacl_graph=schema.shapes, inference="none", advanced=True)
-    from kg.namespaces import SH
+    from kg.core.namespaces import SH
 
     report = next(results.subjects(SH.conforms, None))
     return {str(results.value(r, SH.focusNode)) for r in results.objects(report, SH.result)}
@@ -120,7 +120,7 @@ def test_compiled_shapes_agree_with_pyshacl_on_broken_graphs(seed_graph, breakag
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from kg.namespaces import KG, KGR
+    from kg.core.namespaces import KG, KGR
 
     g = Graph()
     for t in seed_graph:

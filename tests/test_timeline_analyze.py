@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from kg.analyze import measures, path
-from kg.errors import UnknownEntityError, UsageError
-from kg.ties import load_ties
-from kg.timeline import chronology, plot, write
-from kg.views import View, select
+from kg.views.analyze import measures, path
+from kg.core.errors import UnknownEntityError, UsageError
+from kg.views.ties import load_ties
+from kg.render.timeline import chronology, plot, write
+from kg.views.selection import View, select
 
 from .conftest import invoke
 
@@ -109,7 +109,7 @@ def test_analyze_cli(built):
 
 
 def test_plot_marks_planned_and_open_ended_facts_and_skips_empty_decades(ties, tmp_path):
-    from kg.timeline import plot_slots, status_of
+    from kg.render.timeline import plot_slots, status_of
 
     found = chronology(ties, "Pakistan", "Russia")
     slots = plot_slots(found)

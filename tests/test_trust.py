@@ -7,10 +7,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
 import kg
-from kg import resources
-from kg.namespaces import KG, KGR
-from kg.query import run
-from kg.schema import load_schema
+from kg.core import resources
+from kg.core.namespaces import KG, KGR
+from kg.sparql.named import run
+from kg.sources.schema import load_schema
 
 
 def _graph(built) -> Graph:
@@ -116,7 +116,7 @@ def test_entity_facts_includes_speeches_and_sources(store):
 
 # ---------------------------------------------------------------- grades
 
-from kg.grades import Grade, derived_credibility  # noqa: E402
+from kg.sources.grades import Grade, derived_credibility  # noqa: E402
 
 from .conftest import invoke  # noqa: E402
 
@@ -210,7 +210,7 @@ def test_grades_in_dyad_and_min_grade_filters(store, built):
 
 
 def test_grades_in_the_timeline_and_network_exports(built, tmp_path):
-    from kg.network import NODE_COLUMNS
+    from kg.views.network import NODE_COLUMNS
 
     result = invoke("timeline", "Pakistan", "Russia", "--build", built, "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.network import project
-from kg.ties import load_ties
-from kg.views import View, select
-from kg.viz import render
+from kg.views.network import project
+from kg.views.ties import load_ties
+from kg.views.selection import View, select
+from kg.render.page import render
 
 from .browser import GuardedPage
 from .conftest import ROOT

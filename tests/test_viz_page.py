@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from kg.network import project
-from kg.ties import load_ties
-from kg.views import View, select
-from kg.viz import GraphPage, inline_scripts, page_data, render, script_json, to_pyvis, write_page
+from kg.views.network import project
+from kg.views.ties import load_ties
+from kg.views.selection import View, select
+from kg.render.page import GraphPage, inline_scripts, page_data, render, script_json, to_pyvis, write_page
 
 from .hostile import EVENT, IMG, SCRIPT, TITLE
 

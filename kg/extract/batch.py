@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import KGError
-from ..registry import Registry, load_registry
-from ..schema import load_schema
+from ..core.errors import KGError
+from ..sources.registry import Registry, load_registry
+from ..sources.schema import load_schema
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 PARALLEL_FROM = 24  # documents; below this one process is faster
@@ -100,7 +100,7 @@ def separate_clashing_ids(sheets: dict[Path, Path], registry_path: str | None) -
     quantity), so the later draft's fact gets the id ``<id>-<document>``.
     Returns the number of ids given.
     """
-    from ..factsheet import read_sheet
+    from ..sources.factsheet import read_sheet
     from .text import read_source
 
     schema = load_schema()
@@ -130,7 +130,7 @@ def separate_clashing_ids(sheets: dict[Path, Path], registry_path: str | None) -
             changed = True
             given += 1
         if changed:
-            from ..serialize import atomic_write
+            from ..core.serialize import atomic_write
 
             atomic_write(sheet, "\n".join(lines))
     return given

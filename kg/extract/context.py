@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import dates
+from ..core import dates
 from . import reference as ref
 from .entities import Gazetteer
 from .model import DraftFact, Mention, Quote

@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..factsheet import slugify
-from ..registry import Registry
+from ..sources.factsheet import slugify
+from ..sources.registry import Registry
 from . import reference as ref
 from .model import Mention
 

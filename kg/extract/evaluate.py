@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..dates import DateSpec
-from ..documents import read_document
-from ..errors import MissingInputError, SourceError, ValidationError
-from ..factsheet import Fact, read_sheet, sheet_path_for
-from ..registry import Registry, load_registry
-from ..schema import ENTITY, NESTED, load_schema
+from ..core.dates import DateSpec
+from ..sources.documents import read_document
+from ..core.errors import MissingInputError, SourceError, ValidationError
+from ..sources.factsheet import Fact, read_sheet, sheet_path_for
+from ..sources.registry import Registry, load_registry
+from ..sources.schema import ENTITY, NESTED, load_schema
 from .identity import KEY_ROLES, NAME_KEYS, dates_compatible, identity, similar_names
 from .model import DraftFact
 from .pipeline import extract_document

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .. import dates
+from ..core import dates
 from .context import Context
 from .identity import dates_compatible, identity, KEY_ROLES, NAME_KEYS, similar_names
 from .model import DraftFact

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from ..dates import DateSpec
+from ..core.dates import DateSpec
 
 # Roles whose entities identify a fact of each type. Roles in one tuple are
 # compared as one set (an exercise's host is one of its participants).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dates import DateSpec
+from ..core.dates import DateSpec
 
 
 @dataclass

@@ -16,10 +16,10 @@ from functools import lru_cache
 from typing import Iterator
 from pathlib import Path
 
-from .. import dates
-from ..documents import Document
-from ..registry import Registry
-from ..factsheet import slugify
+from ..core import dates
+from ..sources.documents import Document
+from ..sources.registry import Registry
+from ..sources.factsheet import slugify
 from .entities import Recognizer, gazetteer
 from .context import Context, Sent
 from .facts import draft_facts, merge

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .. import dates
+from ..core import dates
 from . import reference as ref
-from .context import (
-    GENERIC_EVENT_WORDS, named_phrase, person_state, QUOTED, Context, finish_date, group_reference,
-    INSTITUTIONS, is_actor, nearest_date, new_fact, ordinal_value, Sent, span_of, subject_before, unique)
+from .context import (GENERIC_EVENT_WORDS, named_phrase, person_state, QUOTED, Context, finish_date,
+                      group_reference, INSTITUTIONS, is_actor, nearest_date, new_fact, ordinal_value, Sent,
+                      span_of, subject_before, unique)
 from .model import DraftFact, Mention, Participant
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 from . import reference as ref
-from .context import (
-    person_state, ACTORS, cap_first, Context, finish_date, INSTITUTIONS, is_actor, nearest_date, new_fact,
-    Sent, subject_before, TREATIES, unique)
+from .context import (person_state, ACTORS, cap_first, Context, finish_date, INSTITUTIONS, is_actor,
+                      nearest_date, new_fact, Sent, subject_before, TREATIES, unique)
 from .model import DraftFact, Mention
 from .timex import as_of
 

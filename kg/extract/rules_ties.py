@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 
-from .. import dates
+from ..core import dates
 from . import reference as ref
-from .context import (
-    CLAUSE_BREAK, named_phrase, ORG_REFS, person_state, QUOTED, cap_first, Context, finish_date,
-    group_reference, is_actor, is_state, nearest_date, new_fact, number_value, objects_after, Sent,
-    subject_before, TREATIES, unique)
+from .context import (CLAUSE_BREAK, named_phrase, ORG_REFS, person_state, QUOTED, cap_first, Context,
+                      finish_date, group_reference, is_actor, is_state, nearest_date, new_fact, number_value,
+                      objects_after, Sent, subject_before, TREATIES, unique)
 from .model import DraftFact, Mention
 from .timex import as_of
 

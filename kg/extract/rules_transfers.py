@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from . import reference as ref
-from .context import (
-    MONEY, most_named_state, sentence_of, after_prep, Context, finish_date, INSTITUTIONS, is_state,
-    nearest_date, new_fact, number_value, Sent, subject_before, unique)
+from .context import (MONEY, most_named_state, sentence_of, after_prep, Context, finish_date, INSTITUTIONS,
+                      is_state, nearest_date, new_fact, number_value, Sent, subject_before, unique)
 from .model import DraftFact, Mention
 
 

@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from ..documents import Document
-from ..factsheet import read_sheet, slugify
-from ..namespaces import entity_iri
-from ..registry import Registry
-from ..schema import CONCEPT, ENTITY, FACT, NESTED, Schema
+from ..sources.documents import Document
+from ..sources.factsheet import read_sheet, slugify
+from ..core.namespaces import entity_iri
+from ..sources.registry import Registry
+from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema
 from .model import DraftFact, Participant
 
 JSON_TYPES = ("membership", "arms_order", "arms_delivery", "exercise", "visit", "agreement", "treaty_status",

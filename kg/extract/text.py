@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .. import dates
-from ..documents import Document, read_document
-from ..errors import DateError, SourceError
+from ..core import dates
+from ..sources.documents import Document, read_document
+from ..core.errors import DateError, SourceError
 
 # Larger inputs are refused before they are read: a news article or press
 # release is a few tens of kilobytes, and a 50 MB "article" is a mistake.

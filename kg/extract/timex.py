@@ -13,8 +13,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from .. import dates
-from ..errors import DateError
+from ..core import dates
+from ..core.errors import DateError
 
 _M = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
       r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?")

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .. import dates
-from ..documents import read_document
-from ..errors import DateError, KGError, MissingInputError, SourceError, UsageError
-from ..factsheet import draft_path_for, sheet_path_for, slugify
-from ..serialize import atomic_write
+from ..core import dates
+from ..sources.documents import read_document
+from ..core.errors import DateError, KGError, MissingInputError, SourceError, UsageError
+from ..sources.factsheet import draft_path_for, sheet_path_for, slugify
+from ..core.serialize import atomic_write
 
 MAX_BYTES = 5 * 1024 * 1024  # a saved article is tens of kilobytes; more is a mistake
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -158,8 +158,8 @@ def draft_text(doc_path: Path, raw: Path) -> tuple[str, int]:
     """The draft sheet of a document of ``raw``: kg.extract's sheet with every fact in it."""
     from ..extract import extract_document
     from ..extract.sheet import to_yaml
-    from ..registry import load_registry
-    from ..schema import load_schema
+    from ..sources.registry import load_registry
+    from ..sources.schema import load_schema
     from .sheetfile import split_sheet
 
     schema = load_schema()

@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..errors import SourceError
+from ..core.errors import SourceError
 
 MIN_ARTICLE_CHARS = 200  # less text than this is not an article (an empty body, a cookie wall)
 MAX_LINK_SHARE = 0.6  # more of the text in links than this: an index page, not an article

@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .. import dates
-from ..documents import Document, read_document
-from ..errors import ConflictError, DateError, KGError, MissingInputError, SourceError, UsageError, ValidationError
-from ..factsheet import draft_path_for, is_draft, read_sheet, sheet_path_for, slugify
-from ..registry import Registry, load_registry, normalise
-from ..schema import ENTITY, FACT, NESTED, Schema, load_schema
-from ..serialize import atomic_write
+from ..core import dates
+from ..sources.documents import Document, read_document
+from ..core.errors import (ConflictError, DateError, KGError, MissingInputError, SourceError, UsageError,
+                           ValidationError)
+from ..sources.factsheet import draft_path_for, is_draft, read_sheet, sheet_path_for, slugify
+from ..sources.registry import Registry, load_registry, normalise
+from ..sources.schema import ENTITY, FACT, NESTED, Schema, load_schema
+from ..core.serialize import atomic_write
 from .sheetfile import Block, SheetText, ordered, render_fact, scalar, split_sheet
 
 STATUSES = ("draft", "accepted", "edited", "rejected")
@@ -99,7 +100,7 @@ def _digest(*paths: Path) -> str:
 
 @lru_cache(maxsize=1)
 def _checks():
-    from ..validate import compile_shapes
+    from ..builder.validate import compile_shapes
 
     schema = load_schema()
     return compile_shapes(schema.shapes, schema.ontology)
@@ -111,7 +112,7 @@ def find_document(raw: Path, doc: str | Path) -> Path:
     p = Path(doc)
     candidates = [p, raw / p.name, raw / f"{p.name}.txt"]
     if p.name.endswith(".facts.yaml"):
-        from ..factsheet import document_of_sheet
+        from ..sources.factsheet import document_of_sheet
 
         candidates.insert(0, raw / f"{document_of_sheet(p)}.txt")
     for c in candidates:
@@ -184,7 +185,7 @@ class Review:
                 f.problems = []
         if not todo:
             return
-        from ..build import shape_problems, sources_for
+        from ..builder.build import shape_problems, sources_for
 
         with tempfile.TemporaryDirectory(prefix="kg-review-") as tmp:
             path = Path(tmp) / f"{self.doc.id}.facts.yaml"
@@ -522,7 +523,7 @@ def list_drafts(raw: str | Path = "raw") -> list[DraftInfo]:
     for path in sorted(raw.glob("*.facts.yaml")):
         if not is_draft(path):
             continue
-        from ..factsheet import document_of_sheet
+        from ..sources.factsheet import document_of_sheet
 
         stem = document_of_sheet(path)
         doc = raw / f"{stem}.txt"

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..errors import SourceError
-from ..schema import FactType
-from .. import yamlsrc
+from ..core.errors import SourceError
+from ..sources.schema import FactType
+from ..sources import yamlsrc
 
 # Keys every fact type has, and where they go in a sheet written afresh.
 FIRST_KEYS = ("type", "id")

@@ -1,0 +1,708 @@
+"""`kg build`: documents, registry and fact sheets in; a checked RDF dataset out.
+
+The graph goes into an Oxigraph store on disk (build/store/), one named graph
+per source document (the facts it states, with its own citations), one for the
+registry (the entities those facts name and the concepts they use) and one for
+the ontology. build/kg.ttl (the union of the data graphs) and build/kg.trig
+(the graphs kept apart) are written from the store.
+
+The build streams: one document at a time is read, checked and turned into
+quads, so the graph is never held as Python objects. What later steps need
+(each fact's id, type, line and a digest of its content, for checks across
+documents) is kept in build/manifest.json, which also makes rebuilds
+incremental: a document whose text and fact sheet are unchanged is not read
+again, and a changed one has its named graph replaced. The registry, the
+ontology or kg itself changing forces a full rebuild. Either way the result
+is the same bytes as a full build.
+
+Nothing is written unless the whole build succeeds: the new store is made
+beside the old one (from a checkpoint of it, when incremental) and swapped in
+at the end, and each file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..core.version import __version__
+from ..core import dates, resources
+from ..sources import grades
+from ..sources.documents import Document, read_document
+from ..core.errors import KGError, MissingInputError, SourceError, SourceWarning, ValidationError
+from ..sources.factsheet import Fact, document_of_sheet, is_draft, read_sheet, sheet_path_for
+from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri, graph_iri
+from ..sources.registry import Registry, load_registry
+from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
+from ..core.serialize import atomic_write, write_store_files
+from .validate import check_store, compile_shapes
+
+REGISTRY_FILE = "entities.yaml"
+MANIFEST = "manifest.json"
+FLUSH_QUADS = 500_000  # quads held before a bulk load: bounds memory, keeps the loader's calls few
+STORE_DIR = "store"
+ONTOLOGY_GRAPH = KGR["graph/ontology"]
+GRADES_GRAPH = KGR["graph/grades"]  # what needs every document: each fact's credibility and grade
+GRADED_KEYS = ("credibility",)  # sheet keys whose values go to the grades graph, not the document's
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+TIME = "http://www.w3.org/2006/time#"
+PRECISION_UNITS = {dates.YEAR: TIME + "unitYear", dates.MONTH: TIME + "unitMonth", dates.DAY: TIME + "unitDay"}
+DATE_TYPES = {dates.YEAR: XSD + "gYear", dates.MONTH: XSD + "gYearMonth", dates.DAY: XSD + "date"}
+
+
+@lru_cache(maxsize=100_000)
+def _iri(value) -> ox.NamedNode:
+    return ox.NamedNode(str(value))
+
+
+def _lit(value, datatype: str | None = None) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=_iri(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_iri(XSD + "integer"))
+    if datatype and datatype != XSD + "string":
+        return ox.Literal(str(value), datatype=_iri(datatype))
+    return ox.Literal(str(value))
+
+
+@dataclass
+class DocumentEntry:
+    """What the manifest keeps of one document's build."""
+
+    digest: str
+    facts: dict[str, list] = field(default_factory=dict)  # id -> [content digest, class, path, line, type]
+    entities: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    refs: list[list] = field(default_factory=list)  # [fact id, key, target id, range class, path, line]
+    quads: int = 0
+    path: str = ""
+    publisher: str = ""  # as the front matter names it
+    reliability: str = grades.UNGRADED_RELIABILITY
+    reliability_from: str = ""  # "document" or "publisher"
+    credibility: dict[str, list] = field(default_factory=dict)  # fact id -> [reviewer's grade 1-6, line]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    documents: int
+    entities: int
+    facts_by_type: dict[str, int]
+    triples: int
+    rebuilt: list[str] = field(default_factory=list)  # documents read again (all, on a full build)
+    files: list[Path] = field(default_factory=list)
+    drafts: int = 0  # draft sheets awaiting review (kg review), not read
+    warnings: list[KGError] = field(default_factory=list)  # problems that do not stop the build
+
+    @property
+    def facts(self) -> int:
+        return sum(self.facts_by_type.values())
+
+    def summary(self) -> dict:
+        return {"documents": self.documents, "entities": self.entities, "facts": self.facts,
+                "facts_by_type": dict(sorted(self.facts_by_type.items())), "triples": self.triples}
+
+
+# ---------------------------------------------------------------- facts as quads
+
+def _fact_label(fact: Fact, registry: Registry) -> str:
+    for key, f in fact.type.fields.items():
+        if f.path == KG.name and key in fact.values:
+            return f"{fact.values[key][0]} ({fact.date})"
+    names = []
+    for key, f in fact.type.fields.items():
+        if f.kind == ENTITY and f.min_count >= 1:
+            names += [registry[e].name for e in fact.values.get(key, [])]
+    if not names:  # no required roles (a statement): the first role given, else the speakers as written
+        first = next((k for k, f in fact.type.fields.items() if f.kind == ENTITY and k in fact.values), None)
+        if first:
+            names = [registry[e].name for e in fact.values[first]]
+        elif "speaker_as_written" in fact.values:
+            names = [str(fact.values["speaker_as_written"][0])]
+    detail = next((f": {fact.values[k][0]}" for k in ("topic", "title", "commodity") if k in fact.values), "")
+    return f"{fact.type.label.capitalize()}: {' – '.join(names)}{detail} ({fact.date})"
+
+
+def _qualifiers(schema: Schema) -> dict[str, str]:
+    from rdflib.namespace import RDF
+
+    return {str(key): str(c) for c, key in schema.ontology.subject_objects(KG.sheetKey)
+            if (c, RDF.type, KG.DateQualifier) in schema.ontology}
+
+
+def _term(f, value):
+    if f.kind == ENTITY:
+        return _iri(entity_iri(value))
+    if f.kind == FACT:
+        return _iri(fact_iri(value))
+    if f.kind == CONCEPT:
+        return _iri(value)
+    return _lit(value, str(f.range))
+
+
+def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]) -> list[ox.Quad]:
+    """The quads of one fact as one document states it (with that document's citations).
+
+    IRIs of the concepts the fact uses are added to ``used``.
+    """
+    schema, registry = sources.schema, sources.registry
+    out: list[ox.Quad] = []
+    node = _iri(fact_iri(fact.id))
+
+    def add(s, p, o):
+        out.append(ox.Quad(s, p if isinstance(p, ox.NamedNode) else _iri(p), o, graph))
+
+    add(node, RDF_TYPE, _iri(fact.type.cls))
+    for cls in schema.superclasses(fact.type.cls):  # kg:Fact and the rest, for stores without inference
+        add(node, RDF_TYPE, _iri(cls))
+    add(node, RDFS + "label", _lit(_fact_label(fact, registry)))
+    if fact.type.cameo is not None:
+        add(node, KG.eventCode, _iri(fact.type.cameo))
+        used.add(str(fact.type.cameo))
+    d = fact.date
+    add(node, KG.dateText, _lit(d.text))
+    add(node, KG.dateLabel, _lit(str(d)))
+    if d.is_range:
+        add(node, KG.dateValue, _lit(d.value()))
+        add(node, KG.isDateRange, _lit(True))
+    else:
+        add(node, KG.dateValue, _lit(d.value(), DATE_TYPES[d.precision]))
+    add(node, KG.datePrecision, _iri(PRECISION_UNITS[d.precision]))
+    if d.qualifier:
+        qualifier = sources.qualifiers[d.qualifier]
+        add(node, KG.dateQualifier, _iri(qualifier))
+        used.add(qualifier)
+    if d.earliest() is not None:
+        add(node, KG.earliestDate, _lit(d.earliest().isoformat(), XSD + "date"))
+    if d.latest() is not None:
+        add(node, KG.latestDate, _lit(d.latest().isoformat(), XSD + "date"))
+
+    role_values: dict[str, list] = {}
+    participants: set = set()
+    for key, f in fact.type.fields.items():
+        if key in GRADED_KEYS:
+            continue
+        for i, value in enumerate(fact.values.get(key, [])):
+            if f.kind == NESTED:
+                item = _iri(f"{node.value}/{key}/{i + 1}")
+                add(node, f.path, item)
+                rng = sources.ranges.get(str(f.path))
+                if rng is not None:
+                    add(item, RDF_TYPE, _iri(rng))
+                for sub in f.nested:
+                    for v in value.get(sub.key, []):
+                        obj = _term(sub, v)
+                        add(item, sub.path, obj)
+                        if sub.kind == ENTITY:
+                            role_values.setdefault(str(sub.path), []).append(obj)
+                            participants.add(obj)
+                continue
+            obj = _term(f, value)
+            add(node, f.path, obj)
+            if f.kind == ENTITY:
+                role_values.setdefault(str(f.path), []).append(obj)
+                participants.add(obj)
+            elif f.kind == CONCEPT:
+                role_values.setdefault(str(f.path), []).append(obj)
+                used.add(obj.value)
+    for obj in sorted(participants, key=lambda t: t.value):
+        add(node, KG.participant, obj)
+    for sc in fact.type.shortcuts if fact.reported_done else ():
+        if sc.predicate is not None:
+            predicates = [str(sc.predicate)]
+        else:
+            predicates = [str(schema.concept_predicates[c]) for c in map(_rdflib, role_values.get(str(sc.predicate_from), []))
+                          if c in schema.concept_predicates]
+        objects = role_values.get(str(sc.object), []) if sc.object is not None else [node]
+        for pred in predicates:
+            for s in role_values.get(str(sc.subject), []):
+                for o in objects:
+                    if s != o:
+                        add(s, pred, o)
+    for c in fact.citations:
+        cit = _iri(citation_iri(c.doc_id, c.start, c.end))
+        add(node, PROV + "wasDerivedFrom", cit)
+        add(cit, RDF_TYPE, _iri(KG.Citation))
+        add(cit, KG.quote, _lit(c.quote))
+        add(cit, KG.startOffset, _lit(c.start))
+        add(cit, KG.endOffset, _lit(c.end))
+        add(cit, PROV + "wasQuotedFrom", _iri(document_iri(c.doc_id)))
+    return out
+
+
+def _rdflib(term):
+    from rdflib import URIRef
+
+    return URIRef(term.value)
+
+
+def document_reliability(doc: Document, registry: Registry) -> tuple[str, str, str]:
+    """The document's reliability grade, where it comes from ("document", "publisher" or ""), and why."""
+    if doc.reliability:
+        return doc.reliability, "document", doc.meta.get("reliability_note") or "graded in the document's front matter"
+    ent = registry.publisher(doc.meta["publisher"])
+    if ent is not None and "reliability" in ent.props:
+        note = ent.props.get("reliability_note")
+        return str(ent.props["reliability"]), "publisher", \
+            f"the default grade of its publisher, {ent.name}" + (f": {note}" if note else "")
+    return grades.UNGRADED_RELIABILITY, "", "not graded: neither the document nor its publisher has a grade"
+
+
+def document_quads(doc: Document, graph: ox.NamedNode, registry: Registry | None = None) -> list[ox.Quad]:
+    node = _iri(document_iri(doc.id))
+    out = []
+
+    def add(p, o):
+        out.append(ox.Quad(node, _iri(p), o, graph))
+
+    add(RDF_TYPE, _iri(KG.SourceDocument))
+    add(DCTERMS + "identifier", _lit(doc.id))
+    add(DCTERMS + "title", _lit(doc.meta["title"]))
+    add(RDFS + "label", _lit(doc.meta["title"]))
+    add(KG.publisher, _lit(doc.meta["publisher"]))
+    if doc.meta.get("url"):
+        add("https://schema.org/url", _lit(doc.meta["url"], XSD + "anyURI"))
+    for key, prop in (("author", DCTERMS + "creator"), ("note", KG.note), ("language", DCTERMS + "language")):
+        if doc.meta.get(key):
+            add(prop, _lit(doc.meta[key]))
+    add(KG.referenceDate, _lit(doc.reference_date.iso(), DATE_TYPES[doc.reference_date.precision]))
+    if doc.published:
+        add(KG.publishedDate, _lit(doc.published.iso(), DATE_TYPES[doc.published.precision]))
+    if registry is not None:
+        letter, _, why = document_reliability(doc, registry)
+        add(KG.reliability, _iri(KG["Reliability" + letter]))
+        add(KG.reliabilityNote, _lit(why))
+    return out
+
+
+ENTITY_PROPS = {
+    "description": DCTERMS + "description", "iso3166": KG.iso3166Alpha2, "iso3166_alpha3": KG.iso3166Alpha3,
+    "rank": KG.rank, "post_nominals": KG.postNominals, "retired": KG.retired, "designation": KG.designation,
+    "family": KG.weaponFamily, "weapon_class": KG.weaponClass, "acronym": KG.acronym,
+    "country": KG.country, "manufacturer": KG.manufacturer,
+}
+CONCEPT_PROPS = (RDF_TYPE, RDFS + "label", SKOS + "prefLabel", SKOS + "notation", SKOS + "inScheme")
+
+
+def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -> list[ox.Quad]:
+    """The registry graph: the entities the facts name (and those they refer to) and the concepts used."""
+    registry, schema = sources.registry, sources.schema
+    graph = _iri(REGISTRY_GRAPH)
+    wanted = set(entity_ids)
+    todo = list(wanted)
+    while todo:  # entities the named ones refer to (a weapon's manufacturer, a person's country)
+        for target in registry[todo.pop()].refs.values():
+            if target not in wanted:
+                wanted.add(target)
+                todo.append(target)
+    out = []
+    for eid in sorted(wanted):
+        ent = registry[eid]
+        node = _iri(entity_iri(eid))
+        out.append(ox.Quad(node, _iri(RDF_TYPE), _iri(schema.entity_types[ent.type]), graph))
+        out.append(ox.Quad(node, _iri(SKOS + "prefLabel"), _lit(ent.name), graph))
+        out.append(ox.Quad(node, _iri(RDFS + "label"), _lit(ent.name), graph))
+        for alias in ent.aliases:
+            out.append(ox.Quad(node, _iri(SKOS + "altLabel"), _lit(alias), graph))
+        for key, value in ent.props.items():
+            if key == "reliability":
+                out.append(ox.Quad(node, _iri(KG.reliability), _iri(KG["Reliability" + str(value)]), graph))
+            elif key == "reliability_note":
+                out.append(ox.Quad(node, _iri(KG.reliabilityNote), _lit(str(value)), graph))
+            elif key == "wikidata":
+                out.append(ox.Quad(node, _iri(SKOS + "exactMatch"), _iri(f"http://www.wikidata.org/entity/{value}"), graph))
+            elif key == "retired":
+                out.append(ox.Quad(node, _iri(KG.retired), _lit(bool(value)), graph))
+            else:
+                out.append(ox.Quad(node, _iri(ENTITY_PROPS[key]), _lit(str(value)), graph))
+        for key, target in ent.refs.items():
+            out.append(ox.Quad(node, _iri(ENTITY_PROPS[key]), _iri(entity_iri(target)), graph))
+    # The concepts the facts use, with their labels, so the graph explains itself without the ontology.
+    from rdflib import Literal as RLiteral, URIRef
+
+    for concept in sorted(concepts):
+        for p in CONCEPT_PROPS:
+            for o in sorted(schema.ontology.objects(URIRef(concept), URIRef(p)), key=str):
+                if isinstance(o, RLiteral):
+                    obj = ox.Literal(str(o), language=o.language) if o.language else _lit(str(o), str(o.datatype) if o.datatype else None)
+                else:
+                    obj = _iri(o)
+                out.append(ox.Quad(_iri(concept), _iri(p), obj, graph))
+    return out, len(wanted)
+
+
+# ---------------------------------------------------------------- reading the sources
+
+@dataclass
+class Sources:
+    schema: Schema
+    registry: Registry
+    qualifiers: dict[str, str]
+    ranges: dict[str, str]
+
+
+def sources_for(schema: Schema, registry: Registry) -> Sources:
+    """What turning facts into quads needs besides the facts (also used by kg.review's checks)."""
+    from rdflib.namespace import RDFS as R
+
+    ranges = {str(p): str(r) for p, r in schema.ontology.subject_objects(R.range)}
+    return Sources(schema, registry, _qualifiers(schema), ranges)
+
+
+def shape_problems(facts: list[Fact], sources: Sources, checks: list | None = None) -> list[tuple[str, str]]:
+    """The SHACL checks `kg build` runs, on these facts alone: (fact id, message) for each violation.
+
+    The facts and the registry entries they name are loaded into a small store in
+    memory; the checks are those of the build (``checks``, compiled once by the caller
+    when it asks often).
+    """
+    store = ox.Store()
+    used: set[str] = set()
+    quads: list[ox.Quad] = []
+    for fact in facts:
+        quads += fact_quads(fact, sources, _iri(graph_iri(fact.doc_id or "review")), used)
+    entity_ids = {e for fact in facts for e in fact.entity_ids()}
+    reg_quads, _n = registry_quads(sources, entity_ids, used)
+    store.bulk_extend(quads + reg_quads + _ontology_quads())
+    if checks is None:
+        checks = compile_shapes(sources.schema.shapes, sources.schema.ontology)
+    prefix = str(KGR["fact/"])
+    out = []
+    for v in check_store(store, checks):
+        fact_id = v.focus[len(prefix):].split("/", 1)[0] if v.focus.startswith(prefix) else ""
+        name = v.path.rsplit("#", 1)[-1] if v.path else ""
+        out.append((fact_id, f"{name + ' ' if name else ''}{v.message}"))
+    return out
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _global_digest(raw: Path) -> str:
+    """What every document's graph depends on: the registry, the ontology, and kg's own code."""
+    code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    return _digest(__version__.encode(), _read_bytes(raw / REGISTRY_FILE),
+                   resources.ontology_file().read_bytes(), resources.shapes_file().read_bytes(), *code)
+
+
+def _content_digest(fact: Fact) -> str:
+    return hashlib.sha256(repr(fact.content_key()).encode()).hexdigest()[:24]
+
+
+def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store, pending: list[ox.Quad],
+                    problems: list[KGError]) -> DocumentEntry | None:
+    doc = read_document(doc_path)
+    graph = _iri(graph_iri(doc.id))
+    sheet = sheet_path_for(doc_path)
+    facts: list[Fact] = []
+    if sheet.is_file():
+        facts, found = read_sheet(sheet, doc, sources.registry, sources.schema)
+        problems += found
+        if found:
+            return None
+    letter, origin, _ = document_reliability(doc, sources.registry)
+    entry = DocumentEntry(digest, path=str(doc_path), publisher=doc.meta["publisher"], reliability=letter,
+                          reliability_from=origin)
+    quads = document_quads(doc, graph, sources.registry)
+    used: set[str] = set()
+    entities: set[str] = set()
+    for fact in facts:
+        if fact.id in entry.facts:
+            other = entry.facts[fact.id]
+            problems.append(SourceError(
+                f"fact id {fact.id!r} is used twice in this sheet (first at line {other[3]})"
+                + ("" if fact.explicit_id else "; give the facts distinct 'id's"), path=fact.path, line=fact.line))
+            continue
+        entry.facts[fact.id] = [_content_digest(fact), str(fact.type.cls), fact.path, fact.line, fact.type.name]
+        if "credibility" in fact.values:
+            concept = str(fact.values["credibility"][0])
+            entry.credibility[fact.id] = [concept[-1], fact.line]
+        entities.update(fact.entity_ids())
+        for key, f in fact.type.fields.items():
+            if f.kind == FACT:
+                for target in fact.values.get(key, []):
+                    entry.refs.append([fact.id, key, target, str(f.range), fact.path, fact.line])
+        quads += fact_quads(fact, sources, graph, used)
+    entry.entities = sorted(entities)
+    entry.concepts = sorted(used)
+    entry.quads = len(quads)
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    pending.extend(quads)
+    if len(pending) >= FLUSH_QUADS:
+        _flush(store, pending)
+    return entry
+
+
+def _flush(store: ox.Store, pending: list[ox.Quad]) -> None:
+    """Load the quads gathered so far; the bulk loader is fast per quad but slow per call."""
+    if pending:
+        store.bulk_extend(pending)
+        pending.clear()
+
+
+def _check_across_documents(entries: dict[str, DocumentEntry], schema: Schema) -> tuple[list[KGError], dict]:
+    problems: list[KGError] = []
+    index: dict[str, list] = {}  # fact id -> first statement
+    for entry in entries.values():
+        for fact_id, info in entry.facts.items():
+            first = index.setdefault(fact_id, info)
+            if first is not info and first[0] != info[0]:
+                problems.append(SourceError(
+                    f"fact {fact_id!r} is stated differently here and at {first[2]}:{first[3]}; "
+                    "make them agree, or give them different ids", path=info[2], line=info[3]))
+    from rdflib import URIRef
+
+    for entry in entries.values():
+        for fact_id, key, target, rng, path, line in entry.refs:
+            if target not in index:
+                problems.append(SourceError(f"{key}: no fact has the id {target!r}", path=path, line=line))
+                continue
+            cls = URIRef(index[target][1])
+            if cls != URIRef(rng) and not schema.is_subclass(cls, URIRef(rng)):
+                problems.append(SourceError(
+                    f"{key}: {target!r} is a {schema.label(cls)}, not a {schema.label(URIRef(rng))}",
+                    path=path, line=line))
+    return problems, index
+
+
+def grade_quads(entries: dict[str, DocumentEntry], registry: Registry) -> tuple[list[ox.Quad], list[KGError], set[str]]:
+    """The grades graph: each fact's credibility, how it was reached, and its grade ("B2").
+
+    Also returns warnings (documents grading one publisher differently, reviewers grading one fact
+    differently) and the grade concepts used. The rule is in kg/grades.py.
+    """
+    graph = _iri(GRADES_GRAPH)
+    warnings: list[KGError] = []
+    used: set[str] = set()
+    by_publisher: dict[str, list[tuple[str, DocumentEntry]]] = {}
+    for doc_id, entry in sorted(entries.items()):
+        ent = registry.publisher(entry.publisher) if entry.publisher else None
+        key = ent.id if ent is not None else " ".join(entry.publisher.casefold().split())
+        by_publisher.setdefault(key, []).append((doc_id, entry))
+        used.add(str(KG["Reliability" + entry.reliability]))
+    for docs in by_publisher.values():
+        first = docs[0]
+        for other in docs[1:]:
+            if other[1].reliability != first[1].reliability:
+                warnings.append(SourceWarning(
+                    f"{Path(first[1].path).name} grades its publisher {first[1].publisher!r} "
+                    f"{first[1].reliability}, but {Path(other[1].path).name} grades the same publisher "
+                    f"{other[1].reliability}; each document keeps its own grade", path=other[1].path))
+    stated: dict[str, list[tuple[str, DocumentEntry]]] = {}
+    for doc_id, entry in sorted(entries.items()):
+        for fact_id in entry.facts:
+            stated.setdefault(fact_id, []).append((doc_id, entry))
+    out = []
+    for fact_id in sorted(stated):
+        docs = stated[fact_id]
+        node = _iri(fact_iri(fact_id))
+        publishers = {" ".join(e.publisher.casefold().split()) for _, e in docs}
+        reviewed = [(e.credibility[fact_id], e) for _, e in docs if fact_id in e.credibility]
+        if reviewed:
+            credibility = max(grade for (grade, _), _ in reviewed)  # reviewers differ: the more cautious
+            (g0, l0), e0 = reviewed[0]
+            for (g1, l1), e1 in reviewed[1:]:
+                if g1 != g0:
+                    warnings.append(SourceWarning(
+                        f"fact {fact_id!r} has credibility {g0} at {e0.path}:{l0} but {g1} here; "
+                        f"the graph keeps {credibility}", path=e1.path, line=l1))
+            note = "graded by the reviewer"
+        else:
+            credibility = grades.derived_credibility(len(publishers))
+            note = (f"derived: stated by {len(publishers)} independent source"
+                    f"{'' if len(publishers) == 1 else 's'} (kg's corroboration rule)")
+        letter = grades.best_reliability(e.reliability for _, e in docs)
+        concept = str(KG["Credibility" + credibility])
+        used.add(concept)
+        out += [ox.Quad(node, _iri(KG.credibility), _iri(concept), graph),
+                ox.Quad(node, _iri(KG.credibilityNote), _lit(note), graph),
+                ox.Quad(node, _iri(KG.independentSources), _lit(len(publishers)), graph),
+                ox.Quad(node, _iri(KG.grade), _lit(letter + credibility), graph)]
+    return out, warnings, used
+
+
+def _load_manifest(out: Path, global_digest: str) -> dict[str, DocumentEntry] | None:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("global") != global_digest or not (out / STORE_DIR).is_dir():
+        return None
+    try:
+        return {doc_id: DocumentEntry(**entry) for doc_id, entry in data["documents"].items()}
+    except (TypeError, KeyError):
+        return None
+
+
+def _ontology_quads() -> list[ox.Quad]:
+    return list(_ontology_quads_cached())
+
+
+@lru_cache(maxsize=1)
+def _ontology_quads_cached() -> tuple[ox.Quad, ...]:
+    graph = _iri(ONTOLOGY_GRAPH)
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, graph)
+                 for t in ox.parse(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE))
+
+
+def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = False) -> BuildResult:
+    """Build the graph from ``raw`` into ``out``; return what was built.
+
+    Raises SourceError or ValidationError (listing every problem, each with
+    its file and line) and then leaves ``out`` exactly as it was.
+    """
+    raw, out = Path(raw), Path(out)
+    if not raw.is_dir():
+        raise MissingInputError(f"no such folder: {raw}")
+    schema = load_schema()
+    registry = load_registry(raw / REGISTRY_FILE, schema)
+    sources = sources_for(schema, registry)
+    doc_paths = sorted(raw.glob("*.txt"))
+    if not doc_paths:
+        raise SourceError("no documents (*.txt) in the folder", path=str(raw))
+    problems: list[KGError] = []
+    doc_ids = {p.stem for p in doc_paths}
+    drafts = 0
+    for sheet in sorted(raw.glob("*.facts.yaml")):
+        stem = document_of_sheet(sheet)
+        if is_draft(sheet):  # awaiting review (kg review): not read, only counted
+            drafts += 1
+        if stem not in doc_ids:
+            problems.append(SourceError(f"no document {stem}.txt beside this fact sheet", path=str(sheet), line=1))
+
+    global_digest = _global_digest(raw)
+    previous = None if full else _load_manifest(out, global_digest)
+    # The new store and files are made beside ``out`` and moved in only at the end.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-store-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-files-", dir=out.parent))
+    work.rmdir()  # Oxigraph creates it
+    if previous is not None:
+        ox.Store.read_only(str(out / STORE_DIR)).backup(str(work))
+    store = ox.Store(str(work))
+    try:
+        entries: dict[str, DocumentEntry] = {}
+        rebuilt: list[str] = []
+        pending: list[ox.Quad] = []
+        for doc_path in doc_paths:
+            digest = _digest(doc_path.read_bytes(), _read_bytes(sheet_path_for(doc_path)))
+            old = previous.get(doc_path.stem) if previous else None
+            if old is not None and old.digest == digest:
+                entries[doc_path.stem] = old
+                continue
+            try:
+                entry = _build_document(doc_path, sources, digest, store, pending, problems)
+            except SourceError as exc:
+                problems.append(exc)
+                continue
+            if entry is not None:
+                entries[doc_path.stem] = entry
+                rebuilt.append(doc_path.stem)
+        _flush(store, pending)
+        for gone in sorted(set(previous or {}) - doc_ids):
+            store.remove_graph(_iri(graph_iri(gone)))
+        found, index = _check_across_documents(entries, schema)
+        problems += found
+        if problems:
+            raise ValidationError(problems)
+
+        entity_ids = {e for entry in entries.values() for e in entry.entities}
+        concepts = {c for entry in entries.values() for c in entry.concepts}
+        graded, warnings, grade_concepts = grade_quads(entries, registry)
+        reg_quads, n_entities = registry_quads(sources, entity_ids, concepts | grade_concepts)
+        for graph in (_iri(REGISTRY_GRAPH), _iri(ONTOLOGY_GRAPH), _iri(GRADES_GRAPH)):
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+        store.bulk_extend(reg_quads)
+        store.bulk_extend(graded)
+        store.bulk_extend(_ontology_quads())
+        store.flush()
+
+        violations = check_store(store, compile_shapes(schema.shapes, schema.ontology))
+        if violations:
+            raise ValidationError([_locate(v, index) for v in violations])
+
+        counts = Counter(info[4] for info in index.values())
+        manifest = {"kg": __version__, "global": global_digest,
+                    "documents": {k: vars(v) for k, v in sorted(entries.items())}}
+        triples = _count_union(store)
+        summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
+                   "facts_by_type": dict(sorted(counts.items())), "triples": triples}
+        # Everything is written beside the old build first, then put in place.
+        staged = write_store_files(store, staging, exclude=[_iri(ONTOLOGY_GRAPH)])
+        for name, text in (("summary.json", json.dumps(summary, indent=2)),
+                           (MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))):
+            atomic_write(staging / name, text + "\n")
+            staged.append(staging / name)
+        del store
+        gc.collect()
+        out.mkdir(exist_ok=True)
+        _swap(work, out / STORE_DIR)
+        for path in staged:
+            os.replace(path, out / path.name)
+    except BaseException:
+        store = None  # noqa: F841 - drop the handle, so RocksDB closes before its folder goes
+        gc.collect()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
+                       [out / p.name for p in staged], drafts, warnings)
+
+
+def _count_union(store: ox.Store) -> int:
+    result = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER (?g != <{ONTOLOGY_GRAPH}>) }} }}")
+    return int(next(iter(result))["n"].value)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the new store in place of the old one; the old goes only after the new is there."""
+    old = target.with_name(f".store-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _locate(v, index: dict[str, list]) -> SourceError:
+    """A shape violation, pinned to the fact sheet line of the fact it concerns."""
+    fact_prefix = str(KGR["fact/"])
+    where = None
+    if v.focus.startswith(fact_prefix):
+        fact_id = v.focus[len(fact_prefix):].split("/", 1)[0]
+        where = index.get(fact_id)
+    name = v.path.rsplit("#", 1)[-1] if v.path else ""
+    message = f"shape violated: {v.focus}{' ' + name if name else ''} {v.message}"
+    return SourceError(message, path=where[2] if where else None, line=where[3] if where else None)

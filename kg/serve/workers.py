@@ -1,0 +1,544 @@
+"""Where `kg serve` runs SPARQL: a pool of worker processes, each with the graph open.
+
+pyoxigraph cannot stop a query once it has started, so each query runs in a
+worker process, and one that overruns the time limit is stopped by killing
+its process; a fresh worker takes its place in the background. Several
+workers also let a fast query through while a slow one runs.
+
+Each worker opens the graph as kg.store.Store.open does: the on-disk store
+read-only (RocksDB allows any number of read-only opens beside each other),
+or build/kg.trig loaded into memory. When `kg build` replaces them, each
+worker opens the new graph before its next query.
+
+With updates enabled, each worker loads its own in-memory copy of a private
+snapshot of the build, and every update is applied to every copy, in order;
+the updates are also kept in a log, so that a replacement worker replays
+them. The build on disk is never written (docs/serve.md says why).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import multiprocessing
+import os
+import queue
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyoxigraph as ox
+
+from ..core.errors import KGError, NotBuiltError
+from ..core.namespaces import PREFIXES
+from .protocol import content_type, explain_syntax_error, star_variables
+
+PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
+START_TIMEOUT = 300.0  # seconds a new worker may take to open or load the graph
+
+
+@dataclass
+class Answer:
+    """What the pool hands back for one operation: an HTTP status and a body ready to send."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    truncated: bool = False
+    count: int | None = None  # rows or triples in the body
+    headers: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """One update as the pool logs it, to replay on a worker that replaces another: the text (with the
+    request's using-graph-uri written in) and the base IRI its relative IRIs resolved against."""
+
+    text: str
+    base_iri: str | None = None
+
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
+    return Answer(status, (message.rstrip("\n") + "\n").encode("utf-8"), headers=headers)
+
+
+# ------------------------------------------------------------------ inside a worker
+
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own, with no way out; True if that worked.
+
+    A second line of defence behind the SERVICE/LOAD check: whatever the
+    query, a worker so isolated cannot open a connection to anything. Linux
+    only, and only where the kernel lets this user create namespaces; the
+    process must still be single-threaded (before the store is opened).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    # As root, a new network namespace alone keeps root's access to the files;
+    # anyone else needs a user namespace to be allowed to create one.
+    for flags in (clone_newnet, clone_newuser | clone_newnet):
+        if libc.unshare(flags) == 0:
+            return True
+    return False
+
+
+def open_graph(build: str, in_memory: bool | None) -> ox.Store:
+    """The pyoxigraph store of a build, opened as kg.store.Store.open opens it (None: by size)."""
+    from ..store.local import Store
+
+    return Store.open(build, in_memory=in_memory).oxigraph
+
+
+def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows: int,
+                  dataset: tuple[list[str], list[str]] | None, union: bool, base_iri: str | None = None) -> dict:
+    """Run one query and serialize at most ``max_rows`` rows (or triples) of its result.
+
+    ``formats`` maps "results" and "graph" to the kg.results format to write,
+    or to ("refuse", message) when the client cannot take that kind of
+    result. ``dataset`` (default graphs, named graphs), when the request gave
+    one, replaces the query's own FROM and FROM NAMED entirely; else
+    ``union`` makes the default graph the union of all graphs. Relative IRIs
+    resolve against ``base_iri``. Returns a plain dict (it crosses a process
+    boundary): status, body, type, and truncated/count for a result, or
+    status and message.
+    """
+    from ..store.result import QueryResult
+    from ..sparql.results import write_graph, write_results
+
+    kwargs: dict[str, Any] = {"prefixes": PREFIX_MAP, "base_iri": base_iri}
+    try:
+        if dataset is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
+        elif union:
+            kwargs["use_default_graph_as_union"] = True
+    except ValueError as exc:
+        return {"status": 400, "message": f"default-graph-uri or named-graph-uri is not an IRI: {exc}"}
+    try:
+        raw = store.query(text, **kwargs)
+        if isinstance(raw, ox.QueryBoolean):
+            kind, result, truncated = "results", QueryResult("ask", boolean=bool(raw)), False
+        elif isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            order = star_variables(text)
+            if order is not None:
+                rank = {name: i for i, name in enumerate(order)}
+                variables.sort(key=lambda name: (rank.get(name, len(rank)), name))
+            rows = [[solution[v] for v in variables] for solution in islice(raw, max_rows + 1)]
+            truncated = len(rows) > max_rows
+            kind, result = "results", QueryResult("select", variables, rows[:max_rows])
+        else:
+            triples = list(islice(raw, max_rows + 1))
+            truncated = len(triples) > max_rows
+            kind, result = "graph", QueryResult("graph", triples=triples[:max_rows])
+    except SyntaxError as exc:
+        return {"status": 400, "message": f"SPARQL syntax error: {explain_syntax_error(str(exc))}"}
+    except (OSError, RuntimeError, ValueError) as exc:
+        return {"status": 500, "message": f"the query failed: {exc}"}
+    fmt = formats[kind]
+    if isinstance(fmt, tuple):
+        return {"status": 406, "message": fmt[1]}
+    out = io.StringIO()
+    if kind == "graph":
+        write_graph(result, out, fmt)
+        count = len(result.triples)
+    else:
+        write_results(result, out, fmt, indent=None)
+        count = len(result.rows) if result.kind == "select" else None
+    return {"status": 200, "body": out.getvalue().encode("utf-8"), "type": content_type(kind, fmt),
+            "truncated": truncated, "count": count}
+
+
+def execute_update(store: ox.Store, text: str, base_iri: str | None = None) -> dict:
+    """Apply one SPARQL update (all of it or, on error, nothing: Oxigraph updates are transactions);
+    relative IRIs resolve against ``base_iri``."""
+    try:
+        store.update(text, prefixes=PREFIX_MAP, base_iri=base_iri)
+    except SyntaxError as exc:
+        return {"status": 400, "message": f"SPARQL syntax error: {explain_syntax_error(str(exc))}"}
+    except (OSError, RuntimeError, ValueError) as exc:
+        return {"status": 400, "message": f"the update failed: {exc}"}
+    return {"status": 200}
+
+
+def _worker_main(conn: Connection, build: str, in_memory: bool | None, updates: list[Update], isolate: bool) -> None:
+    """A worker's life: isolate, open the graph, replay the updates, then answer jobs until told to stop."""
+    # Ctrl-C in a terminal reaches the whole process group; the server stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    isolated = isolate_network() if isolate else False
+    try:
+        store = open_graph(build, in_memory)
+        for update in updates:
+            execute_update(store, update.text, update.base_iri)
+    except KGError as exc:
+        conn.send({"ready": False, "message": str(exc)})
+        return
+    except Exception as exc:  # noqa: BLE001 - say why, rather than die with a traceback nobody reads
+        conn.send({"ready": False, "message": f"a worker could not open the graph: {type(exc).__name__}: {exc}"})
+        return
+    conn.send({"ready": True, "isolated": isolated, "pid": os.getpid()})
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        if job.get("reopen"):
+            try:
+                store = None  # let go of the old store's files before opening the new one
+                store = open_graph(build, in_memory)
+            except Exception as exc:  # noqa: BLE001 - this worker is useless now; the pool replaces it
+                conn.send({"status": 503, "fatal": True,
+                           "message": f"the graph was rebuilt and could not be opened again: {exc}"})
+                return
+        try:
+            if job["op"] == "query":
+                reply = execute_query(store, job["text"], job["formats"], job["max_rows"], job["dataset"],
+                                      job["union"], job["base_iri"])
+            else:
+                reply = execute_update(store, job["text"], job["base_iri"])
+        except Exception as exc:  # noqa: BLE001 - a worker answers every job, whatever breaks
+            reply = {"status": 500, "message": f"the worker failed: {type(exc).__name__}: {exc}"}
+        conn.send(reply)
+
+
+# ------------------------------------------------------------------ the pool, in the server
+
+TRIG = "kg.trig"  # the graph as kg.store loads it into memory
+
+
+def _snapshot(build: Path) -> Path:
+    """A private copy of the build's graph (store checkpoint and kg.trig), made of hard links where it can be.
+
+    Updates go to in-memory copies of this snapshot, so that a worker that
+    replaces another starts from the same graph as the rest, even if `kg
+    build` has replaced the build meanwhile. It sits inside the build folder,
+    on the same file system, so that the links work; close() removes it.
+    """
+    snapshot = Path(tempfile.mkdtemp(prefix=".kg-serve-", dir=build))
+    try:
+        ox.Store.read_only(str(build / "store")).backup(str(snapshot / "store"))
+        try:
+            os.link(build / TRIG, snapshot / TRIG)
+        except OSError:
+            shutil.copyfile(build / TRIG, snapshot / TRIG)
+    except OSError as exc:
+        shutil.rmtree(snapshot, ignore_errors=True)
+        raise NotBuiltError(f"the graph in {build}/ cannot be read ({exc}); run `kg build` again") from None
+    return snapshot
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: a new worker is forked from a clean process that has kg
+    imported already, so replacing a killed worker takes milliseconds, and the server's threads
+    are never forked. Elsewhere (Windows), spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["kg.serve_workers", "kg.query", "kg.results", "kg.store"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection, generation: tuple,
+                 applied: int, isolated: bool):
+        self.process = process
+        self.conn = conn
+        self.generation = generation  # which store on disk it has open
+        self.applied = applied        # how many logged updates it has applied
+        self.isolated = isolated
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(5)
+        finally:
+            self.conn.close()
+
+
+class WorkerPool:
+    """``size`` worker processes answering SPARQL over a build, each job within ``timeout`` seconds."""
+
+    def __init__(self, build: str | Path, size: int = 2, timeout: float = 30.0, *, in_memory: bool | None = None,
+                 updates: bool = False, isolate: bool = True, log: TextIO | None = None):
+        self.build = Path(build)
+        self.size = size
+        self.timeout = timeout
+        self.updates = updates
+        self.in_memory = True if updates else in_memory  # None: as kg.store chooses, by size
+        self.isolate = isolate
+        self.log = log
+        self._ctx = _context()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._gate = threading.Lock()       # held by a job while it takes a worker, by an update while it takes all
+        self._log_lock = threading.Lock()
+        self._updates: list[Update] = []
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        self._snapshot: Path | None = None
+        if not (self.build / "store").is_dir() or not (self.build / TRIG).is_file():
+            raise NotBuiltError(f"no built graph in {self.build}/ (run `kg build` first)")
+        if updates:
+            self._snapshot = _snapshot(self.build)
+        # Absolute, so that a worker finds it whatever folder the caller moves to later.
+        self._source = str((self._snapshot or self.build).resolve())
+        started: list[_Worker | BaseException] = []
+
+        def start() -> None:
+            try:
+                started.append(self._spawn())
+            except BaseException as exc:  # noqa: BLE001 - reported below, in the caller's thread
+                started.append(exc)
+
+        threads = [threading.Thread(target=start) for _ in range(size)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        problems = [s for s in started if isinstance(s, BaseException)]
+        for worker in started:
+            if isinstance(worker, _Worker):
+                self._idle.put(worker)
+        if problems:
+            self.close()
+            raise problems[0]
+
+    # -- state
+
+    @property
+    def network_isolated(self) -> bool:
+        """Whether every live worker runs in a network namespace with no way out."""
+        return bool(self._workers) and all(w.isolated for w in list(self._workers))
+
+    @property
+    def pids(self) -> list[int]:
+        return sorted(w.process.pid for w in list(self._workers) if w.process.pid)
+
+    def _generation(self) -> tuple:
+        """Which graph is on disk: `kg build` swaps in a new store folder and a new kg.trig, so their inodes change."""
+        if self._snapshot is not None:
+            return ()
+        try:
+            return tuple((st.st_dev, st.st_ino) for st in (os.stat(self.build / "store"), os.stat(self.build / TRIG)))
+        except OSError:
+            return ()  # mid-swap, or gone: keep what the workers have open
+
+    def _say(self, message: str) -> None:
+        if self.log is not None:
+            self.log.write(f"kg serve: {message}\n")
+            self.log.flush()
+
+    # -- workers coming and going
+
+    def _spawn(self) -> _Worker:
+        """Start a worker and wait until it has the graph open (and every logged update applied)."""
+        with self._log_lock:
+            updates = list(self._updates)
+        generation = self._generation()
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=_worker_main, name="kg-serve-worker", daemon=True,
+                                    args=(child, self._source, self.in_memory, updates, self.isolate))
+        process.start()
+        child.close()
+        try:
+            if not parent.poll(START_TIMEOUT):
+                raise KGError(f"a worker did not open the graph in {START_TIMEOUT:.0f} s")
+            hello = parent.recv()
+        except (EOFError, OSError, KGError) as exc:
+            process.kill()
+            parent.close()
+            raise KGError(f"a worker process could not start ({exc or 'it exited at once'}). If a script of "
+                          "yours starts the server, call it under `if __name__ == \"__main__\":`, because "
+                          "Python's multiprocessing imports the script again in each worker") from None
+        if not hello.get("ready"):
+            process.join(5)
+            parent.close()
+            raise NotBuiltError(hello.get("message", "a worker could not open the graph"))
+        worker = _Worker(process, parent, generation, len(updates), hello.get("isolated", False))
+        self._workers.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in the background; the pool is one short until it is ready."""
+        self._workers.discard(worker)
+        worker.kill()
+        if self._closed:
+            return
+
+        def respawn() -> None:
+            delay = 1.0
+            while not self._closed:
+                try:
+                    new = self._spawn()
+                except KGError as exc:
+                    self._say(f"could not start a worker ({exc}); trying again in {delay:.0f} s")
+                    time.sleep(delay)
+                    delay = min(delay * 2, 60.0)
+                    continue
+                if self._closed:
+                    self._workers.discard(new)
+                    new.kill()
+                else:
+                    self._release(new)
+                return
+
+        threading.Thread(target=respawn, name="kg-serve-respawn", daemon=True).start()
+
+    def _release(self, worker: _Worker) -> None:
+        """Give a worker back to the pool, first bringing it up to date with the update log."""
+        if not self._catch_up(worker):
+            self._replace(worker)
+            return
+        self._idle.put(worker)
+
+    def _catch_up(self, worker: _Worker) -> bool:
+        with self._log_lock:
+            missing = self._updates[worker.applied:]
+        for update in missing:
+            # These updates already ran within the time limit on another copy of the same graph.
+            reply = self._ask(worker, {"op": "update", "text": update.text, "base_iri": update.base_iri}, None)
+            if reply is None or reply["status"] != 200:
+                return False
+            worker.applied += 1
+        return True
+
+    def _take(self, deadline: float) -> _Worker | None:
+        """An idle worker, or None if none is free before ``deadline``."""
+        if not self._gate.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            return None
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+        finally:
+            self._gate.release()
+
+    def _ask(self, worker: _Worker, job: dict, timeout: float | None) -> dict | None:
+        """Send a job and wait for the reply; None if the worker overran ``timeout`` or died."""
+        try:
+            worker.conn.send(job)
+            if timeout is not None and not worker.conn.poll(timeout):
+                return None
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            return None
+
+    # -- the two operations
+
+    def _busy(self) -> Answer:
+        return _text(503, f"all {self.size} workers stayed busy for {self.timeout:g} s, the time limit; "
+                          f"try again, or start the server with more --workers",
+                     {"Retry-After": str(max(1, round(self.timeout / 2)))})
+
+    def _overran(self, what: str) -> Answer:
+        return _text(503, f"the {what} ran past the server's time limit of {self.timeout:g} s and was stopped. "
+                          f"Narrow it (a LIMIT, more specific patterns, fewer OPTIONALs), or start the "
+                          f"server with a longer --timeout.")
+
+    def query(self, text: str, formats: dict[str, Any], max_rows: int,
+              dataset: tuple[list[str], list[str]] | None = None, union: bool = True,
+              base_iri: str | None = None) -> Answer:
+        """Run a query in a free worker, within the time limit; wait at most that long for a worker.
+
+        ``dataset`` and ``union`` are as execute_query() takes them."""
+        if self._closed:
+            return _text(503, "the server is shutting down")
+        worker = self._take(time.monotonic() + self.timeout)
+        if worker is None:
+            return self._busy()
+        job = {"op": "query", "text": text, "formats": formats, "max_rows": max_rows, "dataset": dataset,
+               "union": union, "base_iri": base_iri}
+        generation = self._generation()
+        if generation != worker.generation:
+            job["reopen"] = True
+        reply = self._ask(worker, job, self.timeout)
+        if reply is None:
+            alive = worker.process.is_alive()
+            self._replace(worker)
+            if alive:
+                return self._overran("query")
+            return _text(500, "the worker running the query died (out of memory?); it has been replaced")
+        if reply.get("fatal"):
+            self._replace(worker)
+            return _text(reply["status"], reply["message"])
+        worker.generation = generation
+        self._release(worker)
+        if reply["status"] != 200:
+            return _text(reply["status"], reply["message"])
+        return Answer(200, reply["body"], reply["type"], reply["truncated"], reply["count"])
+
+    def update(self, text: str, base_iri: str | None = None) -> Answer:
+        """Apply an update to every worker's copy of the graph, or to none.
+
+        All workers are taken (queries wait), the update runs on one of them
+        within the time limit, and only if it succeeds there is it logged and
+        applied to the others.
+        """
+        if not self.updates:
+            return _text(403, "this server is read-only")
+        deadline = time.monotonic() + self.timeout
+        if not self._gate.acquire(timeout=self.timeout):
+            return self._busy()
+        taken: list[_Worker] = []
+        try:
+            for _ in range(self.size):
+                try:
+                    taken.append(self._idle.get(timeout=max(0.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    for worker in taken:
+                        self._idle.put(worker)
+                    return self._busy()
+        finally:
+            self._gate.release()
+        # Workers taken from the pool were brought up to date when they were released.
+        first, rest = taken[0], taken[1:]
+        update = Update(text, base_iri)
+        reply = self._ask(first, {"op": "update", "text": text, "base_iri": base_iri}, self.timeout)
+        if reply is None:
+            self._replace(first)
+            for worker in rest:
+                self._idle.put(worker)
+            return self._overran("update")
+        if reply["status"] != 200:
+            for worker in taken:
+                self._idle.put(worker)
+            return _text(reply["status"], reply["message"])
+        with self._log_lock:
+            self._updates.append(update)
+            first.applied = len(self._updates)
+        self._idle.put(first)
+        threads = [threading.Thread(target=self._release, args=(w,)) for w in rest]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return _text(200, "update applied")
+
+    def close(self) -> None:
+        """Stop every worker and remove the private snapshot, if any."""
+        self._closed = True
+        for worker in list(self._workers):
+            self._workers.discard(worker)
+            try:
+                worker.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            worker.process.join(1)
+            worker.kill()
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None

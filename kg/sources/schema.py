@@ -1,0 +1,167 @@
+"""The fact-sheet schema, read from the ontology and its SHACL shapes.
+
+Adding a fact type or a field is an edit to ontology/kg.ttl and
+ontology/shapes.ttl; nothing here names a fact type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from ..core import resources
+from ..core.namespaces import KG, SH, SKOS
+
+ENTITY, FACT, CONCEPT, LITERAL, NESTED = "entity", "fact", "concept", "literal", "nested"
+
+
+@dataclass
+class Field:
+    """One key a fact (or a nested mapping) may carry in a fact sheet."""
+
+    key: str
+    path: URIRef
+    kind: str
+    range: URIRef | None = None  # class for entity/fact/concept, datatype for literal
+    min_count: int = 0
+    max_count: int | None = None
+    nested: list[Field] = field(default_factory=list)
+    concepts: dict[str, URIRef] = field(default_factory=dict)
+    minimum: int | None = None  # sh:minInclusive, for whole numbers
+
+    @property
+    def many(self) -> bool:
+        return self.max_count != 1
+
+
+@dataclass
+class Shortcut:
+    subject: URIRef
+    predicate: URIRef | None
+    object: URIRef | None  # None: the fact node itself
+    predicate_from: URIRef | None = None
+
+
+@dataclass
+class FactType:
+    name: str
+    cls: URIRef
+    label: str
+    fields: dict[str, Field]
+    shortcuts: list[Shortcut]
+    cameo: URIRef | None
+
+
+@dataclass
+class Schema:
+    ontology: Graph
+    shapes: Graph
+    fact_types: dict[str, FactType]
+    entity_types: dict[str, URIRef]  # local name -> class
+    concept_predicates: dict[URIRef, URIRef]  # status concept -> implied predicate
+    _subclass_cache: dict = field(default_factory=dict, repr=False)
+
+    def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
+        """Whether ``cls`` is ``ancestor`` or a subclass of it (asked for every value of every fact)."""
+        key = (cls, ancestor)
+        if key not in self._subclass_cache:
+            self._subclass_cache[key] = cls == ancestor or ancestor in set(
+                self.ontology.transitive_objects(cls, RDFS.subClassOf))
+        return self._subclass_cache[key]
+
+    def superclasses(self, cls: URIRef) -> list[URIRef]:
+        """Every named class ``cls`` is a subclass of (itself excluded), sorted: the types the build
+        writes beside a fact's own class, so that plain queries work on stores without inference."""
+        key = ("super", cls)
+        if key not in self._subclass_cache:
+            self._subclass_cache[key] = sorted(
+                {c for c in self.ontology.transitive_objects(cls, RDFS.subClassOf)
+                 if isinstance(c, URIRef) and c != cls}, key=str)
+        return self._subclass_cache[key]
+
+    def label(self, term: URIRef) -> str:
+        value = self.ontology.value(term, RDFS.label)
+        return str(value) if value is not None else str(term)
+
+
+def _fields(shapes: Graph, ontology: Graph, shape: URIRef, is_sub) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    for prop in shapes.objects(shape, SH.property):
+        key = shapes.value(prop, KG.sheetKey)
+        if key is None:
+            continue
+        path = shapes.value(prop, SH.path)
+        cls = shapes.value(prop, SH["class"])
+        dtype = shapes.value(prop, SH.datatype)
+        node = shapes.value(prop, SH.node)
+        mn = shapes.value(prop, SH.minCount)
+        mx = shapes.value(prop, SH.maxCount)
+        f = Field(str(key), path, LITERAL, dtype or XSD.string,
+                  int(mn) if mn is not None else 0, int(mx) if mx is not None else None)
+        low = shapes.value(prop, SH.minInclusive)
+        f.minimum = int(low) if low is not None else None
+        if node is not None:
+            f.kind = NESTED
+            f.range = None
+            f.nested = list(_fields(shapes, ontology, node, is_sub).values())
+        elif cls is not None:
+            f.range = cls
+            if is_sub(cls, KG.Fact):
+                f.kind = FACT
+            elif is_sub(cls, SKOS.Concept):
+                f.kind = CONCEPT
+                f.concepts = {
+                    str(ontology.value(c, KG.sheetKey)): c
+                    for c in ontology.subjects(RDF.type, cls)
+                    if ontology.value(c, KG.sheetKey) is not None
+                }
+            else:
+                f.kind = ENTITY
+        out[f.key] = f
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> Schema:
+    """Read kg.ttl and shapes.ttl into the fact-sheet schema (once per process)."""
+    ontology = Graph().parse(resources.ontology_file(), format="turtle")
+    shapes = Graph().parse(resources.shapes_file(), format="turtle")
+
+    def is_sub(cls, ancestor) -> bool:
+        return cls == ancestor or ancestor in set(ontology.transitive_objects(cls, RDFS.subClassOf))
+
+    base_shape = URIRef(str(KG).replace("ontology#", "shapes#") + "Fact")
+    base_fields = _fields(shapes, ontology, base_shape, is_sub)
+
+    fact_types: dict[str, FactType] = {}
+    for cls, name in sorted(ontology.subject_objects(KG.sheetType)):
+        fields = dict(base_fields)
+        for shape in sorted(shapes.subjects(SH.targetClass, cls)):
+            fields.update(_fields(shapes, ontology, shape, is_sub))
+        shortcuts = []
+        for node in ontology.objects(cls, KG.shortcut):
+            shortcuts.append(Shortcut(
+                ontology.value(node, KG.shortcutSubject),
+                ontology.value(node, KG.shortcutPredicate),
+                ontology.value(node, KG.shortcutObject),
+                ontology.value(node, KG.shortcutPredicateFrom),
+            ))
+        shortcuts.sort(key=lambda s: (str(s.subject), str(s.predicate), str(s.object)))
+        fact_types[str(name)] = FactType(
+            str(name), cls, str(ontology.value(cls, RDFS.label) or name), fields, shortcuts,
+            ontology.value(cls, KG.cameoCode),
+        )
+
+    entity_types = {
+        str(c).split("#")[-1]: c
+        for c in ontology.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class"))
+        if isinstance(c, URIRef) and str(c).startswith(str(KG)) and is_sub(c, KG.Entity)
+    }
+    concept_predicates = {
+        c: p for c, p in ontology.subject_objects(KG.impliesPredicate)
+    }
+    return Schema(ontology, shapes, fact_types, entity_types, concept_predicates)
+

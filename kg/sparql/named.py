@@ -1,0 +1,232 @@
+"""`kg query`: SPARQL over the built graph, named queries, and parameters.
+
+A named query is a .rq file in kg/queries/ whose header says what it answers:
+
+    # title: What arms has a state ordered from another?
+    # param: recipient = Pakistan (entity)
+    # param: supplier = Russia (entity)
+
+A parameter is written ``$name`` in the query text and replaced by a SPARQL
+term before the query runs (``--bind name=value``, or its default). Entity
+parameters take a name or alias and become the entity's IRI; grade parameters
+take an Admiralty grade such as B3.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from ..core import resources
+from ..core.dates import parse_partial
+from ..core.errors import DateError, MissingInputError, QueryError, UsageError
+from ..sources.grades import Grade
+from ..core.namespaces import PREFIXES, sparql_prefixes
+from ..store.local import Store
+from ..store.result import QueryResult
+
+PARAM_KINDS = ("entity", "date", "int", "string", "iri", "grade")
+
+
+@dataclass
+class Param:
+    name: str
+    default: str | None
+    kind: str
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    title: str
+    text: str
+    params: list[Param] = field(default_factory=list)
+    description: str = ""
+
+
+def _parse_header(name: str, text: str) -> NamedQuery:
+    title, desc, params = "", [], []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].strip()
+        if body.startswith("title:"):
+            title = body[len("title:"):].strip()
+        elif body.startswith("param:"):
+            m = re.fullmatch(r"param:\s*(\w+)\s*(?:=\s*(.*?))?\s*(?:\((\w+)\))?", body)
+            if not m or (m.group(3) or "string") not in PARAM_KINDS:
+                raise QueryError(f"named query {name}: bad param line {line!r}")
+            params.append(Param(m.group(1), m.group(2) or None, m.group(3) or "string"))
+        elif body:
+            desc.append(body)
+    return NamedQuery(name, title or name, text, params, " ".join(desc))
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """The queries that ship with kg, by name."""
+    out = {}
+    for path in sorted(resources.queries_dir().glob("*.rq")):
+        out[path.stem] = _parse_header(path.stem, path.read_text(encoding="utf-8"))
+    return out
+
+
+def resolve_query(spec: str) -> NamedQuery:
+    """A named query, a .rq file, or a SPARQL string."""
+    queries = named_queries()
+    if spec in queries:
+        return queries[spec]
+    if spec.endswith((".rq", ".sparql")) and "\n" not in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise MissingInputError(f"no such query file: {spec}")
+        return _parse_header(path.stem, path.read_text(encoding="utf-8"))
+    if re.fullmatch(r"[\w-]+", spec):
+        close = difflib.get_close_matches(spec, queries, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see kg query --list)"
+        raise QueryError(f"no named query {spec!r}{hint}")
+    return _parse_header("query", spec)
+
+
+# ---------------------------------------------------------------- parameters
+
+_TOKEN = re.compile(
+    r'''(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\''''
+    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*)'''
+    r'''|\$(?P<param>[A-Za-z_]\w*)''')
+
+
+def _slots(text: str) -> set[str]:
+    return {m.group("param") for m in _TOKEN.finditer(text) if m.group("param")}
+
+
+def _substitute(text: str, terms: dict[str, str]) -> str:
+    def repl(m: re.Match) -> str:
+        name = m.group("param")
+        if name is None:
+            return m.group(0)
+        return terms.get(name, m.group(0))
+    return _TOKEN.sub(repl, text)
+
+
+def _literal(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _entity_term(store: Store, value: str) -> str:
+    if value.startswith("<") and value.endswith(">"):
+        return value
+    key = " ".join(value.split()).casefold()
+    # Most names are exact: ask for that one first, and fetch every name only to suggest some.
+    exact = store.execute(
+        sparql_prefixes() + "SELECT DISTINCT ?e WHERE { ?e skos:prefLabel|skos:altLabel|kg:acronym ?label . "
+        f"FILTER (LCASE(STR(?label)) = {_literal(key)}) ?e a ?t . ?t rdfs:subClassOf* kg:Entity }} ORDER BY ?e LIMIT 1")
+    if exact.rows:
+        return f"<{exact.rows[0][0].value}>"
+    rows = store.execute(
+        sparql_prefixes()
+        + "SELECT DISTINCT ?e ?label WHERE { ?e a ?t . ?t rdfs:subClassOf* kg:Entity . "
+        "?e skos:prefLabel|skos:altLabel|kg:acronym ?label }").rows
+    names: dict[str, str] = {}
+    display: dict[str, str] = {}
+    for iri_term, label in rows:
+        iri = iri_term.value
+        names.setdefault(label.value.casefold(), iri)
+        names.setdefault(iri.rsplit("/", 1)[-1].casefold(), iri)
+        display.setdefault(label.value.casefold(), label.value)
+    if key in names:
+        return f"<{names[key]}>"
+    close = []
+    for match in difflib.get_close_matches(key, display, n=6, cutoff=0.6):
+        if display[match] not in close:
+            close.append(display[match])
+    hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
+    raise QueryError(f"no entity named {value!r} in the graph{hint}")
+
+
+def _term(store: Store, kind: str, value: str) -> str:
+    if kind == "entity":
+        return _entity_term(store, value)
+    if kind == "date":
+        try:
+            d = parse_partial(value)
+        except DateError as exc:
+            raise QueryError(f"{value!r}: {exc.message}") from None
+        if d.day is None:
+            raise QueryError(f"{value!r}: a date parameter needs a full date, YYYY-MM-DD")
+        return f'"{d.iso()}"^^<http://www.w3.org/2001/XMLSchema#date>'
+    if kind == "grade":
+        try:
+            return _literal(str(Grade.parse(value)))
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+    if kind == "int":
+        if not re.fullmatch(r"-?\d+", value):
+            raise QueryError(f"{value!r} is not a whole number")
+        return value
+    if kind == "iri":
+        if value.startswith("<"):
+            return value
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES and local:
+            return f"<{PREFIXES[prefix]}{local}>"
+        return f"<{value}>"
+    return _literal(value)
+
+
+def _guess_kind(store: Store, value: str) -> str:
+    if value.startswith("<") or re.fullmatch(r"[a-z]+:[\w-]+", value) and value.split(":")[0] in PREFIXES:
+        return "iri"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return "date"
+    if re.fullmatch(r"-?\d+", value):
+        return "int"
+    try:
+        _entity_term(store, value)
+        return "entity"
+    except QueryError:
+        return "string"
+
+
+def prepare(query: NamedQuery, store: Store, bindings: dict[str, str] | None = None) -> str:
+    """The query text with prefixes added and every $parameter replaced."""
+    bindings = dict(bindings or {})
+    declared = {p.name: p for p in query.params}
+    slots = _slots(query.text)
+    for name in bindings:
+        if name not in slots:
+            known = ", ".join(sorted(slots)) or "none"
+            raise QueryError(f"the query has no parameter ${name} (its parameters: {known})")
+    terms = {}
+    for name in sorted(slots):
+        param = declared.get(name)
+        value = bindings.get(name, param.default if param else None)
+        if value is None:
+            raise QueryError(f"the query's parameter ${name} needs a value: --bind {name}=VALUE")
+        kind = param.kind if param else _guess_kind(store, value)
+        terms[name] = _term(store, kind, value)
+    text = _substitute(query.text, terms)
+    declared_prefixes = set(re.findall(r"(?im)^\s*PREFIX\s+(\w*):", text))
+    extra = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared_prefixes)
+    return extra + text
+
+
+def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = None) -> QueryResult:
+    """Run a named query, a .rq file or a SPARQL string.
+
+    ``store`` is a Store, a kg.remote.RemoteStore, or a build folder (default: build).
+    """
+    if store is None or isinstance(store, (str, Path)):
+        store = Store.open(store or "build")
+    if not isinstance(query, NamedQuery):
+        query = resolve_query(query)
+    text = prepare(query, store, bindings)
+    added = text.count("\n") - query.text.count("\n")  # the PREFIX lines prepare() put in front
+    try:
+        return store.execute(text)
+    except QueryError as exc:
+        exc.message = re.sub(r"error at (\d+):(\d+)",
+                             lambda m: f"line {int(m.group(1)) - added}, column {m.group(2)}", exc.message)
+        raise

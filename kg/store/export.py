@@ -1,0 +1,61 @@
+"""`kg export`: the built graph in the RDF format a user asks for."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from ..core.errors import UsageError
+from ..core.serialize import FORMATS, atomic_output, write
+from .local import ONTOLOGY_GRAPH, Store
+
+EXPORT_FORMATS = ("ttl", "nt", "jsonld", "trig", "xml", "nq")
+
+
+def export(fmt: str = "ttl", build="build", out: str | Path | BinaryIO | None = None,
+           *, with_ontology: bool = False) -> bytes | None:
+    """Write the graph in ``fmt`` to ``out``: a path (replaced atomically), a binary stream, or None
+    to return the bytes. ``build`` is a build folder, a Store or a kg.remote.RemoteStore.
+
+    TriG, N-Quads and JSON-LD keep one named graph per source document; Turtle,
+    N-Triples and RDF/XML carry the union.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    store = _oxigraph(build)
+    exclude = [] if with_ontology else [ONTOLOGY_GRAPH]
+    if out is None:
+        buffer = io.BytesIO()
+        write(store, fmt, buffer, exclude)
+        return buffer.getvalue()
+    if isinstance(out, (str, Path)):
+        with atomic_output(Path(out)) as fh:
+            write(store, fmt, fh, exclude)
+        return None
+    write(store, fmt, out, exclude)
+    return None
+
+
+def _oxigraph(source) -> ox.Store:
+    """The Oxigraph store to write from: a build's, or a copy of what a SPARQL server holds."""
+    if isinstance(source, (str, Path)):
+        return Store.open(source).oxigraph
+    if isinstance(source, Store):
+        return source.oxigraph
+    copy = ox.Store()  # a kg.remote.RemoteStore: its graphs, fetched one by one
+    copy.bulk_extend(source.quads())
+    return copy
+
+
+def load_dataset(build: str | Path = "build"):
+    """The built graph as an rdflib Dataset (one graph per document, and the registry), for notebooks."""
+    from rdflib import Dataset
+
+    buffer = io.BytesIO()
+    write(_oxigraph(build), "nq", buffer, [ONTOLOGY_GRAPH])
+    ds = Dataset()
+    ds.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+    return ds

@@ -1,0 +1,63 @@
+"""QueryResult: what a query returned, from a local store, a remote one or a worker.
+
+It lives below both the stores that make it and the named-query layer that runs
+queries (kg.sparql), so neither imports the other for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.errors import UsageError
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: solutions, a boolean, or triples."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)  # pyoxigraph terms or None
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+
+    # Rows a notebook shows as a table; the row count always says how many there are.
+    HTML_ROWS = 200
+
+    def dicts(self) -> list[dict[str, str | None]]:
+        """Rows as plain dicts of strings (IRIs and literal values), for notebooks and tests."""
+        return [{v: (None if t is None else t.value) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame of strings (None where unbound); needs pandas.
+
+        Raises UsageError when pandas is not installed or the result is not a SELECT."""
+        if self.kind != "select":
+            raise UsageError(f"a {self.kind.upper()} result has no rows to put in a DataFrame")
+        try:
+            import pandas  # optional: imported only here
+        except ImportError:
+            raise UsageError("to_dataframe() needs pandas (pip install pandas)") from None
+        return pandas.DataFrame(self.dicts(), columns=self.variables)
+
+    def _repr_html_(self) -> str:
+        """An HTML table for Jupyter, every value escaped, with the row count (at most
+        HTML_ROWS rows are drawn; the count says how many there are)."""
+        from html import escape
+
+        if self.kind == "ask":
+            return f"<p><b>{'yes' if self.boolean else 'no'}</b> (ASK)</p>"
+        if self.kind == "graph":
+            return f"<p>{len(self.triples)} triple{'s' if len(self.triples) != 1 else ''} (CONSTRUCT/DESCRIBE)</p>"
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
+        body = []
+        for row in self.rows[: self.HTML_ROWS]:
+            cells = "".join(f"<td>{'' if t is None else escape(t.value)}</td>" for t in row)
+            body.append(f"<tr>{cells}</tr>")
+        n = len(self.rows)
+        count = f"{n} row{'s' if n != 1 else ''}" + (f", the first {self.HTML_ROWS} shown" if n > self.HTML_ROWS else "")
+        return (f'<table class="kg-result"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+                f'<p class="kg-count">{count}</p>')
