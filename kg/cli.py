@@ -70,7 +70,42 @@ def build(raw: Path, out: Path, as_json: bool):
     for name, count in sorted(result.facts_by_type.items()):
         click.echo(f"    {name:<22} {count}")
     click.echo(f"  triples    {result.triples}")
+    n = len(result.conflicts)
+    click.echo(f"  conflicts  {n}" + (f" (claims that contradict each other: kg check --build {out})" if n else ""))
     click.echo(f"  page       {page.path} (open it in a browser; it needs no network)")
+
+
+@main.command()
+@BUILD_OPTION
+@store_options
+@click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON.")
+@reports_errors
+def check(build_dir: Path, as_json: bool, **options):
+    """List the claims that contradict each other across documents.
+
+    A membership begun twice, two standings towards one treaty, two quantities
+    of one transfer, a planned fact reported not to have happened: each
+    conflict names both facts, both quotes, both sources and their grades.
+    Conflicts never stop the build; resolve them by a reviewer's note or by
+    grading. The exit status is 0 either way.
+
+    \b
+    Example:
+        kg check
+        kg check --json
+    """
+    from .conflicts import check as find
+    from .textout import safe
+
+    conflicts = find(take_store(build_dir, options))
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"conflicts": [c.to_dict() for c in conflicts]}, indent=2, ensure_ascii=False))
+        return
+    for c in conflicts:  # each line escaped, its indentation kept
+        click.echo("\n".join(" " * (len(x) - len(x.lstrip(" "))) + safe(x) for x in c.text().splitlines()) + "\n")
+    click.echo(f"{len(conflicts)} conflict{'' if len(conflicts) == 1 else 's'}")
 
 
 def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:

@@ -109,6 +109,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     drafts: int = 0  # draft sheets awaiting review (kg review), not read
     warnings: list[KGError] = field(default_factory=list)  # problems that do not stop the build
+    conflicts: list = field(default_factory=list)  # kg.conflicts.Conflict: claims that cannot all be true
 
     @property
     def facts(self) -> int:
@@ -116,7 +117,8 @@ class BuildResult:
 
     def summary(self) -> dict:
         return {"documents": self.documents, "entities": self.entities, "facts": self.facts,
-                "facts_by_type": dict(sorted(self.facts_by_type.items())), "triples": self.triples}
+                "facts_by_type": dict(sorted(self.facts_by_type.items())), "triples": self.triples,
+                "conflicts": len(self.conflicts)}
 
 
 # ---------------------------------------------------------------- facts as quads
@@ -650,13 +652,15 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         violations = check_store(store, compile_shapes(schema.shapes, schema.ontology))
         if violations:
             raise ValidationError([_locate(v, index) for v in violations])
+        conflicts = _add_conflicts(store)
 
         counts = Counter(info[4] for info in index.values())
         manifest = {"kg": __version__, "global": global_digest,
                     "documents": {k: vars(v) for k, v in sorted(entries.items())}}
         triples = _count_union(store)
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
-                   "facts_by_type": dict(sorted(counts.items())), "triples": triples}
+                   "facts_by_type": dict(sorted(counts.items())), "triples": triples,
+                   "conflicts": len(conflicts)}
         # Everything is written beside the old build first, then put in place.
         staged = write_store_files(store, staging, exclude=[_iri(ONTOLOGY_GRAPH)])
         for name, text in (("summary.json", json.dumps(summary, indent=2)),
@@ -677,7 +681,20 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
-                       [out / p.name for p in staged], drafts, warnings)
+                       [out / p.name for p in staged], drafts, warnings, conflicts)
+
+
+def _add_conflicts(store: ox.Store) -> list:
+    """Find the conflicting claims (kg/conflicts.py) and write them into the grades graph; they never
+    stop the build."""
+    from .conflicts import conflict_triples, find_conflicts
+    from .store import Store
+
+    conflicts = find_conflicts(Store(store))
+    graph = _iri(GRADES_GRAPH)
+    store.bulk_extend([ox.Quad(_iri(s), _iri(p), _lit(o[1]) if isinstance(o, tuple) else _iri(o), graph)
+                       for s, p, o in conflict_triples(conflicts)])
+    return conflicts
 
 
 def _count_union(store: ox.Store) -> int:

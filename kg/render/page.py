@@ -161,7 +161,8 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
       roundness, positive bending clockwise;
     - ``facts``: ``[fact type index, label, date, precision (0 year, 1 month,
       2 day), first month, last month (year*12+month-1, null where open),
-      planned 0/1, [[node, role label index], ...], [citation index, ...], grade ("B2", or "")]``;
+      planned 0/1, [[node, role label index], ...], [citation index, ...], grade ("B2", or ""),
+      [[conflicting fact index, reason], ...]]``;
     - ``citations``: ``[quote, source index]``; ``sources``: ``[title, publisher, url, reliability]``;
     - ``strings``: the labels of edges and roles.
     """
@@ -217,8 +218,13 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
                 roles[r.entity].append(r.label)
         parties = [[index[e], intern(", ".join(labels))] for e, labels in roles.items() if e in index]
         fact_index[fact_id] = len(fact_rows)
-        fact_rows.append([fact_type_index[fact.type], fact.label, fact.date, PRECISION_CODES.get(fact.precision, 2),
-                          _month(fact.earliest), _month(fact.latest), int(fact.planned), parties, cites, fact.grade])
+        row = [fact_type_index[fact.type], fact.label, fact.date,
+               PRECISION_CODES.get(fact.precision, 2), _month(fact.earliest), _month(fact.latest), int(fact.planned),
+               parties, cites, fact.grade, []]
+        fact_rows.append(row)
+        for other, reason in fact.conflicts:  # after the row exists, so that the other side can point back
+            if other in facts:
+                row[10].append([fact_ref(other), reason])
         return fact_index[fact_id]
 
     degree = dict(g.degree())

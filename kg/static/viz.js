@@ -71,10 +71,10 @@
   const KINDS = ["tie", "role", "related"];
   data.sources = data.sources.map(([title, publisher, url, reliability]) => ({ title, publisher, url, reliability }));
   data.citations = data.citations.map(([quote, source]) => ({ quote, source }));
-  data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations, grade]) => ({
+  data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations, grade, conflicts]) => ({
     type: data.factTypes[type].key, label, date, precision: PRECISIONS[precision], em, lm,
     planned: planned === 1, roles: roles.map(([node, role]) => [node, data.strings[role]]), citations,
-    grade: grade || "",
+    grade: grade || "", conflicts: conflicts || [],
   }));
   data.nodes = data.nodes.map(([label, x, y, size, type, fact, focus, country, aliases], id) => ({
     id, label, x, y, size, event: fact >= 0, fact, type: type >= 0 ? data.entityTypes[type].key : null,
@@ -197,6 +197,16 @@
     };
     // Role edges (event to party) go unlabelled: the hover box names the role.
     if (data.edgeLabels && e.kind === "tie") item.label = e.label;
+    // A fact another source contradicts (kg check) is marked: red, thick, and a warning sign.
+    if (fact.conflicts.length && e.kind !== "related") {
+      const red = { color: "#b00020", highlight: "#b00020", hover: "#b00020", inherit: false, opacity: 1 };
+      baseEdgeColor.set(e.id, red);
+      item.color = red;
+      item.width = 4;
+      item.label = "⚠ " + (item.label || "conflict");
+      item.font = { color: "#b00020" };
+      item.conflict = true;
+    }
     // Room between a pair for its parallel ties, where physics runs.
     const parallel = pairSize.get(pairKey(e.from, e.to));
     if (parallel > 1) item.length = 90 + 30 * Math.min(parallel, 8);
@@ -423,6 +433,17 @@
     if (fact.roles.length) dl.append(el("dt", { text: "Parties" }), parties);
     box.append(dl);
     for (const c of fact.citations) box.append(...citationBlock(c));
+    // Both sides of each conflict: this fact's quotes above, the other's here.
+    for (const [otherIndex, reason] of fact.conflicts) {
+      const other = data.facts[otherIndex];
+      const section = el("div", { class: "conflict" });
+      section.append(el("h3", { text: "⚠ Conflict" }), el("p", { text: reason }));
+      const b = el("button", { class: "link", type: "button", text: other.label });
+      b.addEventListener("click", () => factDetails(other, null));
+      section.append(el("p", {}, "Contradicted by: ", b, other.grade ? " (" + other.grade + ")" : ""));
+      for (const c of other.citations) section.append(...citationBlock(c));
+      box.append(section);
+    }
     $("details").classList.remove("hidden");
   }
 

@@ -93,6 +93,7 @@ class Fact:
     latest: _dt.date | None = None  # None: open at the end ("after 2018")
     planned: bool = False
     grade: str = ""  # "B2": its sources' best reliability and its credibility (kg/grades.py)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (other fact id, why both cannot be true)
     roles: list[Role] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
@@ -346,6 +347,13 @@ def load_ties(source: Store | str | Path = "build") -> Ties:
         fid, gid = _fact_id(row["f"].value), _fact_id(row["g"].value)
         if fid in facts and gid in facts:
             facts[fid].related.append((gid, labels.get(row["p"].value, _local(row["p"].value))))
+
+    for row in _select(store, """
+            SELECT DISTINCT ?f ?g ?reason WHERE { ?c a kg:Conflict ; kg:conflictReason ?reason ;
+              kg:conflictingFact ?f , ?g . FILTER (?f != ?g) } ORDER BY ?f ?g"""):
+        fid, gid = _fact_id(row["f"].value), _fact_id(row["g"].value)
+        if fid in facts and gid in facts:
+            facts[fid].conflicts.append((gid, row["reason"].value))
 
     _add_pairs(store, facts, class_of_type, labels, symmetric)
     ties = Ties(entities, {}, fact_types, entity_types, getattr(store, "source", ""))

@@ -1,0 +1,231 @@
+"""Contradictions between sources, surfaced rather than hidden (`kg check`).
+
+Two facts conflict when different documents make claims about the same parties
+that cannot both be true:
+
+- **dates**: a membership (same member, organization and status) that begins
+  twice, at dates whose bounds do not overlap, with no exit between; diplomatic
+  relations between the same two states established twice;
+- **status**: a state's standing towards the same treaty or regime given as two
+  statuses implying different ties (party / not a party) at overlapping dates;
+- **quantity**: an arms order or delivery of the same weapon between the same
+  supplier and recipient, at overlapping dates, with different quantities;
+- **outcome**: a planned fact, and a fact of the same type and parties at
+  overlapping dates that a source reports did not happen (`denied: true`).
+
+Facts stated only by the same documents are never in conflict with each other
+(a document's own facts are its reviewer's business). A conflict never stops
+the build: `kg build` prints how many there are, writes them into the graph
+(`kg:Conflict` nodes in the grades graph, so the `conflicts` named query and the
+page show them), and the analyst resolves each with a reviewer's note or by
+grading. The checks are SPARQL over any store, local or remote.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from .namespaces import KG, sparql_prefixes
+
+# Per fact type, the roles that make two facts "about the same thing", and what may conflict.
+SAME = {
+    "membership": ("member", "organization", "membershipStatus"),
+    "diplomatic_relations": ("party",),
+    "treaty_status": ("party", "treaty"),
+    "arms_order": ("supplier", "recipient", "weapon"),
+    "arms_delivery": ("supplier", "recipient", "weapon"),
+}
+ROLE_PROPS = sorted({p for keys in SAME.values() for p in keys} | {
+    "visitor", "visitingState", "host", "exerciseParticipant", "auspices", "organizer", "conferenceParticipant"})
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    reliability: str  # A-F
+    quote: str
+
+
+@dataclass
+class ConflictSide:
+    """One of the two facts in a conflict, as its sources state it."""
+
+    id: str
+    label: str
+    date: str
+    grade: str
+    sources: list[Source] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"fact": self.id, "label": self.label, "date": self.date, "grade": self.grade,
+                "sources": [{"title": s.title, "reliability": s.reliability, "quote": s.quote} for s in self.sources]}
+
+
+@dataclass
+class Conflict:
+    """Two facts that cannot both be true, and why."""
+
+    kind: str  # dates, status, quantity or outcome
+    reason: str
+    a: ConflictSide
+    b: ConflictSide
+
+    @property
+    def id(self) -> str:
+        return f"{self.a.id}--{self.b.id}"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "reason": self.reason, "facts": [self.a.to_dict(), self.b.to_dict()]}
+
+    def text(self) -> str:
+        """The conflict as lines a person reads: the reason, then each side with its quotes and sources."""
+        lines = [f"conflict ({self.kind}): {self.reason}"]
+        for side in (self.a, self.b):
+            lines.append(f"  {side.grade or '--'}  {side.label}  [{side.id}]")
+            for s in side.sources:
+                lines.append(f"      “{' '.join(s.quote.split())}”")
+                lines.append(f"      — {s.title} (reliability {s.reliability or '?'})")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Fact:
+    id: str
+    type: str
+    label: str
+    date: str
+    earliest: _dt.date | None
+    latest: _dt.date | None
+    qualified: bool
+    planned: bool
+    denied: bool
+    grade: str
+    docs: frozenset = frozenset()
+    roles: dict = field(default_factory=dict)  # role local name -> frozenset of IRIs
+    quantity: str | None = None
+    status_tie: str | None = None  # for treaty status: the predicate the status implies
+
+    def overlaps(self, other: _Fact) -> bool:
+        return ((self.earliest is None or other.latest is None or self.earliest <= other.latest)
+                and (other.earliest is None or self.latest is None or other.earliest <= self.latest))
+
+
+def _rows(store, body: str) -> list[dict]:
+    result = store.execute(sparql_prefixes() + body)
+    return [{v: (None if t is None else t.value) for v, t in zip(result.variables, row)} for row in result.rows]
+
+
+def _day(value: str | None) -> _dt.date | None:
+    return _dt.date.fromisoformat(value) if value else None
+
+
+def _facts(store) -> dict[str, _Fact]:
+    facts: dict[str, _Fact] = {}
+    for r in _rows(store, """
+            SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie WHERE {
+              ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?type .
+              OPTIONAL { ?f kg:earliestDate ?e } OPTIONAL { ?f kg:latestDate ?l } OPTIONAL { ?f kg:dateQualifier ?q }
+              OPTIONAL { ?f kg:planned ?planned } OPTIONAL { ?f kg:denied ?denied } OPTIONAL { ?f kg:grade ?grade }
+              OPTIONAL { ?f kg:quantity ?quantity } OPTIONAL { ?f kg:treatyStatus/kg:impliesPredicate ?tie }
+            } ORDER BY ?f"""):
+        if r["f"] in facts:
+            continue
+        facts[r["f"]] = _Fact(
+            r["f"].rsplit("/", 1)[-1], r["type"], r["label"], r["date"], _day(r["e"]), _day(r["l"]),
+            r["q"] is not None, r["planned"] in ("true", "1"), r["denied"] in ("true", "1"), r["grade"] or "",
+            quantity=r["quantity"], status_tie=r["tie"])
+    docs: dict[str, set] = {}
+    for r in _rows(store, "SELECT DISTINCT ?f ?doc WHERE { ?f prov:wasDerivedFrom/prov:wasQuotedFrom ?doc }"):
+        docs.setdefault(r["f"], set()).add(r["doc"])
+    values = " ".join(f"kg:{p}" for p in ROLE_PROPS)
+    roles: dict[str, dict[str, set]] = {}
+    for r in _rows(store, f"SELECT ?f ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?f ?p ?o }}"):
+        roles.setdefault(r["f"], {}).setdefault(r["p"].rsplit("#", 1)[-1], set()).add(r["o"])
+    for iri, fact in facts.items():
+        fact.docs = frozenset(docs.get(iri, ()))
+        fact.roles = {k: frozenset(v) for k, v in roles.get(iri, {}).items()}
+    return facts
+
+
+def _pairs(facts: dict[str, _Fact]):
+    """Facts of one type about the same parties, stated by different documents."""
+    groups: dict[tuple, list[_Fact]] = {}
+    for fact in facts.values():
+        keys = SAME.get(fact.type)
+        if keys is None:  # other types meet only for planned against denied: same type and every role
+            keys = tuple(sorted(fact.roles))
+        groups.setdefault((fact.type, tuple((k, fact.roles.get(k, frozenset())) for k in keys)), []).append(fact)
+    for group in groups.values():
+        group.sort(key=lambda f: f.id)
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.docs != b.docs:
+                    yield a, b
+
+
+def _judge(a: _Fact, b: _Fact) -> tuple[str, str] | None:
+    if (a.planned and b.denied) or (b.planned and a.denied):
+        if a.overlaps(b):
+            planned, denied = (a, b) if a.planned else (b, a)
+            return "outcome", f"{planned.label} is reported planned, and {denied.date} reported not to have happened"
+        return None
+    if a.planned or b.planned or a.denied or b.denied:
+        return None
+    if a.type in ("membership", "diplomatic_relations"):
+        if not (a.qualified or b.qualified) and not a.overlaps(b):
+            what = "the membership begins" if a.type == "membership" else "relations are established"
+            return "dates", f"{what} twice, {a.date} and {b.date}, with no exit between"
+    elif a.type == "treaty_status":
+        if a.status_tie and b.status_tie and a.status_tie != b.status_tie and a.overlaps(b):
+            return "status", f"two standings towards the same treaty or regime at overlapping dates ({a.date}, {b.date})"
+    elif a.type in ("arms_order", "arms_delivery"):
+        if a.quantity and b.quantity and a.quantity != b.quantity and a.overlaps(b):
+            return "quantity", f"{a.quantity} and {b.quantity} units of the same transfer at overlapping dates"
+    return None
+
+
+def _side(store, fact: _Fact, iri: str) -> ConflictSide:
+    side = ConflictSide(fact.id, fact.label, fact.date, fact.grade)
+    for r in _rows(store, f"""
+            SELECT DISTINCT ?quote ?title ?rel WHERE {{ <{iri}> prov:wasDerivedFrom ?c . ?c kg:quote ?quote ;
+              prov:wasQuotedFrom ?doc . ?doc dcterms:title ?title .
+              OPTIONAL {{ ?doc kg:reliability/skos:notation ?rel }} }} ORDER BY ?title ?quote"""):
+        side.sources.append(Source(r["title"], r["rel"] or "", r["quote"]))
+    return side
+
+
+def find_conflicts(store) -> list[Conflict]:
+    """Every conflict in a store (a kg Store or RemoteStore), in a stable order."""
+    facts = _facts(store)
+    iri_of = {f.id: iri for iri, f in facts.items()}
+    out = []
+    for a, b in _pairs(facts):
+        verdict = _judge(a, b)
+        if verdict is not None:
+            out.append(Conflict(verdict[0], verdict[1], _side(store, a, iri_of[a.id]), _side(store, b, iri_of[b.id])))
+    return sorted(out, key=lambda c: (c.kind, c.id))
+
+
+def check(source="build") -> list[Conflict]:
+    """The conflicting claims in a build folder, an open Store, or a SPARQL server."""
+    from .store import Store
+
+    store = Store.open(source) if isinstance(source, (str, bytes)) or hasattr(source, "is_dir") else source
+    return find_conflicts(store)
+
+
+def conflict_triples(conflicts: list[Conflict]) -> list[tuple[str, str, object]]:
+    """The conflicts as (subject, predicate, object) for the grades graph; objects are IRIs (str) or
+    Python literals (kept apart by the caller)."""
+    from .namespaces import KGR
+
+    out = []
+    for c in conflicts:
+        node = str(KGR["conflict/" + c.id])
+        out += [(node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(KG.Conflict)),
+                (node, str(KG.conflictKind), ("literal", c.kind)),
+                (node, str(KG.conflictReason), ("literal", c.reason)),
+                (node, str(KG.conflictingFact), str(KGR["fact/" + c.a.id])),
+                (node, str(KG.conflictingFact), str(KGR["fact/" + c.b.id]))]
+    return out
