@@ -23,11 +23,17 @@ def test_list_shows_every_named_query_with_its_parameters(built):
     assert "parameters: a=Pakistan b=Russia" in result.output
 
 
+# The seeds agree with each other: `conflicts` answers with no rows there (tests/test_conflicts.py
+# gives it a contradiction to find).
+EMPTY_ON_SEEDS = {"conflicts"}
+
+
 def test_every_named_query_has_a_title_and_runs(built):
     for name in named_queries():
         result = invoke("query", "--build", built, name, "-f", "json")
         assert result.exit_code == 0, (name, result.output)
-        assert json.loads(result.output)["results"]["bindings"], name
+        bindings = json.loads(result.output)["results"]["bindings"]
+        assert bool(bindings) != (name in EMPTY_ON_SEEDS), name
 
 
 def test_table_is_the_default(built):
