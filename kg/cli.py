@@ -94,10 +94,10 @@ def check(build_dir: Path, as_json: bool, **options):
         kg check
         kg check --json
     """
-    from .conflicts import check as find
-    from .textout import safe
+    from .builder.conflicts import check as find
+    from .core.textout import safe
 
-    conflicts = find(take_store(build_dir, options))
+    conflicts = find(open_store(build_dir, **options))
     if as_json:
         import json
 

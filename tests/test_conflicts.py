@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph
 
 import kg
-from kg.conflicts import check
-from kg.namespaces import KG
-from kg.query import run
+from kg.builder.conflicts import check
+from kg.core.namespaces import KG
+from kg.sparql.named import run
 
 from .conftest import invoke
 

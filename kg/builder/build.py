@@ -500,7 +500,7 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry) -> tuple[
     """The grades graph: each fact's credibility, how it was reached, and its grade ("B2").
 
     Also returns warnings (documents grading one publisher differently, reviewers grading one fact
-    differently) and the grade concepts used. The rule is in kg/grades.py.
+    differently) and the grade concepts used. The rule is in kg/sources/grades.py.
     """
     graph = _iri(GRADES_GRAPH)
     warnings: list[KGError] = []
@@ -685,10 +685,10 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
 
 
 def _add_conflicts(store: ox.Store) -> list:
-    """Find the conflicting claims (kg/conflicts.py) and write them into the grades graph; they never
+    """Find the conflicting claims (kg/builder/conflicts.py) and write them into the grades graph; they never
     stop the build."""
     from .conflicts import conflict_triples, find_conflicts
-    from .store import Store
+    from ..store.local import Store
 
     conflicts = find_conflicts(Store(store))
     graph = _iri(GRADES_GRAPH)

@@ -92,7 +92,7 @@ class Fact:
     earliest: _dt.date | None = None  # None: open at the start ("before 2018")
     latest: _dt.date | None = None  # None: open at the end ("after 2018")
     planned: bool = False
-    grade: str = ""  # "B2": its sources' best reliability and its credibility (kg/grades.py)
+    grade: str = ""  # "B2": its sources' best reliability and its credibility (kg/sources/grades.py)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (other fact id, why both cannot be true)
     roles: list[Role] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)

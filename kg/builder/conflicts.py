@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from .namespaces import KG, sparql_prefixes
+from ..core.namespaces import KG, sparql_prefixes
 
 # Per fact type, the roles that make two facts "about the same thing", and what may conflict.
 SAME = {
@@ -209,7 +209,7 @@ def find_conflicts(store) -> list[Conflict]:
 
 def check(source="build") -> list[Conflict]:
     """The conflicting claims in a build folder, an open Store, or a SPARQL server."""
-    from .store import Store
+    from ..store.local import Store
 
     store = Store.open(source) if isinstance(source, (str, bytes)) or hasattr(source, "is_dir") else source
     return find_conflicts(store)
@@ -218,7 +218,7 @@ def check(source="build") -> list[Conflict]:
 def conflict_triples(conflicts: list[Conflict]) -> list[tuple[str, str, object]]:
     """The conflicts as (subject, predicate, object) for the grades graph; objects are IRIs (str) or
     Python literals (kept apart by the caller)."""
-    from .namespaces import KGR
+    from ..core.namespaces import KGR
 
     out = []
     for c in conflicts:
