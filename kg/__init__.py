@@ -6,6 +6,8 @@ The API every command stands on:
     kg.build("raw", "build")                                  # check and build the graph
     kg.query("dyad", "build", {"a": "Pakistan", "b": "Russia"}).dicts()
     kg.export("ttl", "build", "kg.ttl")                        # hand it on
+    kg.brief("Pakistan", "Russia", "build").save("brief.html")  # the analyst's page
+    kg.diff("old-build", "build").summary()                    # what changed between builds
 
 The functions are looked up lazily (PEP 562), so `import kg` and `kg --help` stay
 cheap; no submodule shares a name with them. The packages below are layered, each
@@ -23,7 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .builder.build import BuildResult, build
     from .core.errors import KGError
     from .sparql.named import run as query
+    from .render.brief import brief
     from .store.export import export
+    from .views.changes import diff
 
 _API = {
     "build": ("kg.builder.build", "build"),
@@ -31,9 +35,11 @@ _API = {
     "KGError": ("kg.core.errors", "KGError"),
     "export": ("kg.store.export", "export"),
     "query": ("kg.sparql.named", "run"),
+    "brief": ("kg.render.brief", "brief"),
+    "diff": ("kg.views.changes", "diff"),
 }
 
-__all__ = ["BuildResult", "KGError", "build", "export", "query", "__version__"]
+__all__ = ["BuildResult", "KGError", "brief", "build", "diff", "export", "query", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

@@ -275,5 +275,8 @@ main.add_command(serve_command)
 from .commands.review import add_command  # noqa: E402
 main.add_command(add_command)
 
+from .commands.brief import brief as brief_command, diff as diff_command  # noqa: E402
+main.add_command(brief_command); main.add_command(diff_command)  # noqa: E702
+
 if __name__ == "__main__":  # pragma: no cover
     main()

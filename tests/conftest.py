@@ -79,3 +79,14 @@ def browser():
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def edited_built(tmp_path_factory) -> Path:
+    """A build of the seed raw/ with one document edited and one added (tests/edits.py)."""
+    from .edits import write_edited_raw
+
+    root = tmp_path_factory.mktemp("edited")
+    out = root / "build"
+    kg.build(write_edited_raw(SEED_RAW, root / "raw"), out)
+    return out

@@ -4,6 +4,8 @@ real notebook through a Jupyter kernel (nbclient) and reads what it displayed.""
 
 from __future__ import annotations
 
+import pytest
+
 import kg
 from kg.sparql.named import QueryResult
 
@@ -37,3 +39,30 @@ def test_to_dataframe(store):
                                    "sources"]
     assert frame.shape == (1, 7) and frame.loc[0, "memberName"] == "Pakistan"
     assert isinstance(frame, pandas.DataFrame)
+
+
+@pytest.mark.slow  # starts a Jupyter kernel
+def test_a_notebook_shows_a_query_as_a_table_and_pages_inline(built, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"import kg\nbuild = {str(built)!r}"),
+        nbformat.v4.new_code_cell('kg.query("dyad", build, {"a": "Pakistan", "b": "Russia"})'),
+        nbformat.v4.new_code_cell('kg.query("membership", build).to_dataframe().shape'),
+        nbformat.v4.new_code_cell('kg.brief("Pakistan", "Russia", build)'),
+        nbformat.v4.new_code_cell("from kg.views.network import graph\nfrom kg.views.selection import View\nfrom kg.render.page import page\n"
+                                  'page(graph(build, View(dyad=("Pakistan", "Russia"))))'),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [cell.outputs for cell in nb.cells]
+    assert not any(o.get("output_type") == "error" for cell in outputs for o in cell)
+    table = outputs[1][0]["data"]["text/html"]
+    assert table.startswith('<table class="kg-result">') and "<p class=\"kg-count\">30 rows</p>" in table
+    assert "Friendship 2016" in table
+    assert outputs[2][0]["data"]["text/plain"] == "(1, 7)"
+    brief_frame = outputs[3][0]["data"]["text/html"]
+    assert brief_frame.startswith("<iframe srcdoc=") and "Pakistan – Russia" in brief_frame
+    graph_frame = outputs[4][0]["data"]["text/html"]
+    assert graph_frame.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in graph_frame

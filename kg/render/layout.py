@@ -90,3 +90,42 @@ def _scaled(coords: list[Point], edges: list[tuple[int, int]], edge_length: floa
     cx = sum(x for x, _ in coords) / len(coords)
     cy = sum(y for _, y in coords) / len(coords)
     return [(round((x - cx) * k, 1), round((y - cy) * k, 1)) for x, y in coords]
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom, relative to the node's position
+
+
+def declutter(pos: dict[Hashable, Point], boxes: dict[Hashable, Box], *, gap: float = 4.0,
+              max_rounds: int = 400) -> dict[Hashable, Point]:
+    """Move nodes apart until no two boxes (each a node's shape and label, around its
+    position) overlap: each round pushes every overlapping pair apart along the axis
+    where they overlap least, half each way. Quadratic in the nodes per round, so it
+    is meant for the few hundred nodes a labelled drawing can show; it stops after
+    ``max_rounds`` (then a few overlaps may remain)."""
+    out = {n: [float(x), float(y)] for n, (x, y) in pos.items()}
+    nodes = [n for n in out if n in boxes]
+    for _ in range(max_rounds):
+        moved = False
+        for i, a in enumerate(nodes):
+            ax, ay = out[a]
+            al, at, ar, ab = boxes[a]
+            for b in nodes[i + 1:]:
+                bx, by = out[b]
+                bl, bt, br, bb = boxes[b]
+                dx = min(ax + ar, bx + br) - max(ax + al, bx + bl) + gap
+                dy = min(ay + ab, by + bb) - max(ay + at, by + bt) + gap
+                if dx <= 0 or dy <= 0:
+                    continue
+                moved = True
+                if dx < dy:
+                    shift = dx / 2 * (1 if (ax + (al + ar) / 2) >= (bx + (bl + br) / 2) else -1)
+                    out[a][0] += shift
+                    out[b][0] -= shift
+                else:
+                    shift = dy / 2 * (1 if (ay + (at + ab) / 2) >= (by + (bt + bb) / 2) else -1)
+                    out[a][1] += shift
+                    out[b][1] -= shift
+                ax, ay = out[a]
+        if not moved:
+            break
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in out.items()}
