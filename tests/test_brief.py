@@ -40,9 +40,11 @@ def test_summary_counts_match_the_dyad_query_and_every_fact_has_its_quotes(built
     for fact in dyad(ties, "Pakistan", "Russia").facts:
         article = re.search(rf'<article class="fact" id="fact-{re.escape(fact.id)}".*?</article>', page, re.S)
         assert article, fact.id
+        assert fact.grade and f'<span class="badge grade">grade {fact.grade}</span>' in article.group(0)
         for c in fact.citations:
             assert f"<blockquote>{html.escape(c.quote)}</blockquote>" in article.group(0)
             assert html.escape(c.source.title) in article.group(0) and html.escape(c.source.publisher) in article.group(0)
+            assert f"(source reliability {c.source.reliability})" in article.group(0)
             assert f'data-doc="{c.source.id}" data-start="{c.start}" data-end="{c.end}"' in article.group(0)
     for row in rows:
         for quote in row["quotes"].split(" | "):

@@ -335,7 +335,7 @@ def _fields(rec: FactRecord | None) -> list[tuple[str, str]]:
         return []
     out = []
     for key, values in rec.fields.items():
-        if key in ("quote", "date", "eventCode") or not values:
+        if key in ("quote", "date", "eventCode", "grade") or not values:
             continue
         name = key.lstrip("@")
         words = "".join(" " + ch.lower() if ch.isupper() else ch for ch in name)
@@ -378,7 +378,8 @@ def _fact_article(ctx: _Context, f: Fact) -> str:
         src = c.source
         meta = ctx.snap.document_fields.get(src.id, {})
         when = (meta.get("publishedDate") or meta.get("referenceDate") or [""])[0]
-        cite = f"— {src.title}" + (f", {src.publisher}" if src.publisher else "") + (f", {when}" if when else "")
+        cite = f"— {src.title}" + (f", {src.publisher}" if src.publisher else "") + (f", {when}" if when else "") \
+            + (f" (source reliability {src.reliability})" if src.reliability else "")
         button = ""
         if src.id in ctx.docs:
             button = (f'<button class="read" type="button" data-doc="{_e(src.id)}" data-start="{c.start}" '
@@ -574,19 +575,15 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
 
 
 def _grades(snap: Snapshot, facts: list[Fact]) -> dict[str, list[str]]:
-    """Grades and conflicts the build recorded for these facts (the trust fields), as badge words."""
+    """Each fact's grade (B2: its sources' best reliability, A-F, and its credibility,
+    1-6; kg.grades) and any conflict the build recorded, as badge words."""
     out: dict[str, list[str]] = {}
     for f in facts:
         rec = snap.facts.get(f.id)
-        if rec is None:
-            continue
-        words = []
-        for key in ("credibility", "grade", "admiraltyCode"):
-            for v in rec.fields.get(key, []):
-                words.append(f"{key} {v}")
-        for key in ("conflictsWith", "contradicts", "disputedBy"):
-            for v in rec.fields.get(key, []) + rec.fields.get("@" + key, []):
-                words.append(f"conflict: {v}")
+        fields = rec.fields if rec is not None else {}
+        words = [f"grade {f.grade}"] if f.grade else []
+        for key in sorted(k for k in fields if "conflict" in k.casefold() or "contradict" in k.casefold()):
+            words += [f"conflict: {v}" for v in fields[key]]
         if words:
             out[f.id] = words
     return out
