@@ -44,7 +44,7 @@ from ..views.changes import Diff, FactRecord, Snapshot, diff as run_diff, open_s
 from ..views.selection import View, dyad, select, side
 from ..views.ties import Fact, Ties, load_ties
 from . import layout
-from .page import _check_inline, csp_hash, script_json
+from .page import _static, csp_hash, script_json
 from .palette import ENTITY_STYLE, fact_color
 from .timeline import GAP_YEARS, status_of, year_of
 
@@ -86,14 +86,6 @@ class BriefPage:
 
     def __str__(self) -> str:
         return self.html
-
-
-def _static(name: str) -> str:
-    path = Path(__file__).resolve().parent / "static" / name
-    try:
-        return _check_inline(name, path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KGError(f"kg's page asset {name} is missing from the installation") from None
 
 
 # ---------------------------------------------------------------- words
