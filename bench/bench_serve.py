@@ -100,7 +100,7 @@ def measure(build: Path, label: str, in_memory: bool | None, runs: int, big: boo
     for name, text in texts.items():
         n = max(3, runs // 10) if name == "100k rows" else runs
         size = len(over_http(text))
-        local = _median_ms(lambda t=text: execute_query(store, t, FORMATS, 100_000, [], [], True), n)
+        local = _median_ms(lambda t=text: execute_query(store, t, FORMATS, 100_000, None, True), n)
         pooled = _median_ms(lambda t=text: pool.query(t, FORMATS, 100_000), n)
         remote = _median_ms(lambda t=text: over_http(t), n)
         print(f"| {name} | {size:,} | {local:.2f} | {pooled:.2f} | {remote:.2f} | {pooled - local:+.2f} | "

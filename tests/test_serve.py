@@ -704,9 +704,11 @@ def test_parse_request_refusals_of_the_protocol():
 
 @pytest.fixture(scope="module")
 def edge_server(built):
-    """A server with a request log, a cap of 4 connections and a short idle timeout."""
+    """A server with a request log and low limits: 4 connections, 1.5 s to send a request, results of 1 MB,
+    100 MB of memory per query."""
     log = io.StringIO()
-    srv = make_server(built, "127.0.0.1", 0, timeout=5.0, workers=1, log=log, max_connections=4, idle_timeout=1.5)
+    srv = make_server(built, "127.0.0.1", 0, timeout=8.0, workers=1, log=log, max_connections=4, idle_timeout=1.5,
+                      max_result_bytes=1_000_000, max_query_memory=100 * 2**20)
     srv.start()
     srv.test_log = log
     yield srv
@@ -837,3 +839,81 @@ def test_a_client_trickling_its_request_is_cut_off(edge_server):
     with socket.create_connection(edge_server.server_address[:2], timeout=10) as conn:
         assert conn.recv(100) == b""
     assert statuses(raw_exchange(edge_server, ASK.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))) == [200]
+
+
+# ------------------------------------------------------------------ what one query may take: memory, and the workers
+
+def big_literals(rows: int, form: str = "select") -> str:
+    """A query whose every row carries a 128 KB literal, made by doubling a 16-character string 13 times."""
+    binds = 'BIND("0123456789abcdef" AS ?a0) ' + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})"
+                                                           for i in range(13))
+    rows_of = f"{{ ?s ?p ?o VALUES ?k {{ 1 2 }} {binds} }} LIMIT {rows}"
+    if form == "construct":
+        return f"CONSTRUCT {{ ?s <urn:test:big> ?a13 }} WHERE {rows_of}"
+    if form == "aggregate":
+        return f"SELECT (STRLEN(GROUP_CONCAT(?a13)) AS ?n) WHERE {{ {{ SELECT ?a13 WHERE {rows_of} }} }}"
+    return f"SELECT ?s ?a13 WHERE {rows_of}"
+
+
+def test_a_result_is_cut_at_its_byte_limit(edge_server):
+    """200 rows of 128 KB would be 25 MB; the server's limit is 1 MB, and the result says it was cut."""
+    status, headers, body = curl("--data-urlencode", f"query={big_literals(200)}", edge_server.url + "sparql")
+    assert status == 200 and headers["kg-truncated"] == "true" and headers["kg-max-result-bytes"] == "1000000"
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == int(headers["kg-result-count"]) == 7  # 7 x 128 KB fit in 1 MB
+    assert len(body) < 1_000_000 and all(len(r["a13"]["value"]) == 131072 for r in rows)
+    status, headers, body = curl("-H", "Accept: application/n-triples", "--data-urlencode",
+                                 f"query={big_literals(200, 'construct')}", edge_server.url + "sparql")
+    assert status == 200 and headers["kg-truncated"] == "true" and len(body.splitlines()) == 7
+
+
+def test_take_within_counts_rows_and_bytes():
+    from kg.serve.workers import take_within
+
+    assert take_within(iter(range(10)), 3, 100, lambda x: 1) == ([0, 1, 2], True)
+    assert take_within(iter(range(10)), 100, 25, lambda x: 10) == ([0, 1], True)
+    assert take_within(iter(range(3)), 3, 30, lambda x: 10) == ([0, 1, 2], False)
+    assert take_within(iter([]), 3, 30, lambda x: 10) == ([], False)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory watch reads Linux's /proc")
+def test_a_query_taking_too_much_memory_is_stopped_and_its_worker_replaced(edge_server):
+    """GROUP_CONCAT of 3,000 literals of 128 KB builds a 384 MB string; the limit is 100 MB."""
+    pids = edge_server.pool.pids
+    started = time.monotonic()
+    status, _, body = curl("--data-urlencode", f"query={big_literals(3000, 'aggregate')}", edge_server.url + "sparql")
+    assert status == 503 and "more than 100 MB of memory" in body, body
+    assert time.monotonic() - started < 8  # stopped by the memory watch, not by the time limit
+    assert curl("--data-urlencode", f"query={SCO}", edge_server.url + "sparql")[0] == 200
+    assert edge_server.pool.pids != pids
+
+
+@pytest.mark.slow
+def test_long_queries_leave_a_worker_free_for_short_ones(built):
+    """Two long queries on two workers: the second is stopped and queued, and a short query is answered at
+    once instead of waiting for the time limit."""
+    with make_server(built, "127.0.0.1", 0, timeout=4.0, workers=2, heavy_after=0.5) as srv:
+        srv.start()
+        url = srv.url + "sparql"
+        long_answers: list[tuple[int, float]] = []
+
+        def run_long() -> None:
+            status, _, _ = curl("--data-urlencode", f"query={SLOW}", url)
+            long_answers.append((status, time.monotonic()))
+
+        threads = [threading.Thread(target=run_long) for _ in range(2)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+            time.sleep(0.2)
+        time.sleep(1.2)  # both are long by now, and the second has been stopped and queued
+        asked = time.monotonic()
+        status, _, _ = curl("--data-urlencode", f"query={SCO}", url)
+        answered = time.monotonic()
+        assert status == 200 and answered - asked < 2.0, answered - asked
+        for t in threads:
+            t.join()
+        # Each long query had the whole time limit, one after the other: the second ends after the first.
+        assert [s for s, _ in long_answers] == [503, 503]
+        assert long_answers[1][1] - started > 2 * 4.0 - 1.0

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
-from ..serve.server import (DEFAULT_HOST, DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT, IDLE_TIMEOUT,
-                            MAX_CONNECTIONS)
+from ..serve.server import (DEFAULT_HEAVY_AFTER, DEFAULT_HOST, DEFAULT_MAX_QUERY_MEMORY, DEFAULT_MAX_RESULT_BYTES,
+                            DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS)
 from .options import reports_errors
+
+MB = 1024 * 1024
 
 
 @click.command("serve")
@@ -37,6 +39,18 @@ from .options import reports_errors
               help="Each worker loads the graph into memory (faster queries, a copy per worker; always so "
                    "with --update-token) or queries the store on disk; by default memory for graphs up to "
                    "64 MB of TriG, as kg query does.")
+@click.option("--max-result-mb", default=DEFAULT_MAX_RESULT_BYTES // MB, show_default=True,
+              type=click.IntRange(min=1), metavar="MB",
+              help="Cut a result whose rows reach this size (their terms' text, plus 40 bytes a term); a cut "
+                   "result carries the header KG-Truncated.")
+@click.option("--max-query-mb", default=DEFAULT_MAX_QUERY_MEMORY // MB, show_default=True,
+              type=click.IntRange(min=1), metavar="MB",
+              help="Stop a query that makes its worker process grow by more than this (HTTP 503); the worker "
+                   "is replaced. Linux only.")
+@click.option("--heavy-after", default=DEFAULT_HEAVY_AFTER, show_default=True, metavar="SECONDS",
+              type=click.FloatRange(min=0, min_open=True),
+              help="A query running longer is long: long queries may hold every worker but one, kept for "
+                   "short queries; one more is stopped and queued until a long one ends.")
 @click.option("--max-connections", default=MAX_CONNECTIONS, show_default=True, type=click.IntRange(min=1),
               help="Open connections at once; one more is answered 503 and closed.")
 @click.option("--idle-timeout", default=IDLE_TIMEOUT, show_default=True, metavar="SECONDS",
@@ -45,8 +59,8 @@ from .options import reports_errors
 @click.option("--quiet", is_flag=True, help="Do not log each request on stderr.")
 @reports_errors
 def serve_command(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, update_token: str | None,
-                  workers: int | None, in_memory: bool | None, max_connections: int, idle_timeout: float,
-                  quiet: bool) -> None:
+                  workers: int | None, in_memory: bool | None, max_result_mb: int, max_query_mb: int,
+                  heavy_after: float, max_connections: int, idle_timeout: float, quiet: bool) -> None:
     """Answer SPARQL over the built graph: a SPARQL 1.1 Protocol endpoint at
     /sparql and a query page at /, until Ctrl-C.
 
@@ -65,4 +79,5 @@ def serve_command(build_dir: Path, host: str, port: int, timeout: float, max_row
 
     serve(build_dir, host, port, timeout=timeout, max_rows=max_rows, update_token=update_token,
           workers=workers, in_memory=in_memory, quiet=quiet, max_connections=max_connections,
-          idle_timeout=idle_timeout)
+          idle_timeout=idle_timeout, max_result_bytes=max_result_mb * MB, max_query_memory=max_query_mb * MB,
+          heavy_after=heavy_after)

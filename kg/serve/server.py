@@ -2,10 +2,10 @@
 
     /         a query page that works offline (kg.serve_page)
     /sparql   the endpoint: GET ?query=, POST a form or application/sparql-query,
-              and, with a token, SPARQL Update (kg.serve_protocol reads the request)
+              and, with a token, SPARQL Update (kg.serve.protocol reads the request)
     /graph    the network page `kg build` / `kg viz` wrote to build/graph.html
 
-Queries run in worker processes (kg.serve_workers), so that one that runs
+Queries run in worker processes (kg.serve.workers), so that one that runs
 past the time limit can be stopped, and a slow one does not hold up the
 others. The server itself is the standard library's ThreadingHTTPServer:
 one thread per connection, each waiting on a worker, which is all a
@@ -44,12 +44,13 @@ from . import page as serve_page
 from ..core.errors import KGError, UsageError
 from .protocol import (KINDS, ProtocolError, SparqlRequest, apply_using, content_type, declares_dataset,
                        endpoint_url, negotiate, parse_request, refuse_outside_requests, refuse_random)
-from .workers import Answer, WorkerPool
+from .workers import DEFAULT_HEAVY_AFTER, DEFAULT_MAX_QUERY_MEMORY, Answer, WorkerPool, resident_bytes
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7373
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result's rows, as kg.serve.workers.term_bytes counts them
 MAX_BODY = 16 * 1024 * 1024  # bytes: a query is small; a big INSERT DATA belongs in a fact sheet
 IDLE_TIMEOUT = 15.0  # seconds a connection may take to send a whole request (head and body), or sit idle
 MAX_CONNECTIONS = 64  # open connections at once; one more is answered 503 and closed
@@ -92,12 +93,14 @@ class SparqlServer(ThreadingHTTPServer):
     request_queue_size = 64
 
     def __init__(self, address: tuple[str, int], *, build: Path, max_rows: int, update_token: str | None,
-                 log: TextIO | None, max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT):
+                 log: TextIO | None, max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT,
+                 max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.build = build
         self.max_rows = max_rows
+        self.max_result_bytes = max_result_bytes
         self.update_token = update_token
         self.log = log
         self.pool: WorkerPool | None = None
@@ -288,6 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
         if answer.status == 200 and answer.count is not None:  # rows or triples: a SELECT or CONSTRUCT
             extra["KG-Result-Count"] = str(answer.count)
             extra["KG-Max-Rows"] = str(self.server.max_rows)
+            extra["KG-Max-Result-Bytes"] = str(self.server.max_result_bytes)
             if answer.truncated:
                 extra["KG-Truncated"] = "true"
         extra.update(headers or {})
@@ -470,7 +474,7 @@ class _Handler(BaseHTTPRequestHandler):
         dataset = request.dataset
         union = dataset is None and not declares_dataset(request.text)
         answer = self.server.pool.query(request.text, formats, self.server.max_rows, dataset, union,
-                                        self._endpoint())
+                                        self._endpoint(), self.server.max_result_bytes)
         self._answer(answer, {"Vary": "Accept"})
 
     def _update(self, request: SparqlRequest) -> None:
@@ -528,7 +532,9 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
                 update_token: str | None = None, workers: int | None = None, in_memory: bool | None = None,
                 log: TextIO | None = None, isolate: bool = True, max_connections: int = MAX_CONNECTIONS,
-                idle_timeout: float = IDLE_TIMEOUT) -> SparqlServer:
+                idle_timeout: float = IDLE_TIMEOUT, max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+                max_query_memory: int | None = DEFAULT_MAX_QUERY_MEMORY,
+                heavy_after: float = DEFAULT_HEAVY_AFTER) -> SparqlServer:
     """A SPARQL server over the build in ``build_dir``, bound and with its workers ready, not yet serving.
 
     Call ``.start()`` to serve in a background thread, or ``.serve_forever()``;
@@ -539,7 +545,12 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
     never to the store on disk. ``log`` receives one line per request.
     At most ``max_connections`` are open at once (one more gets 503), and a
     connection that does not send a whole request within ``idle_timeout``
-    seconds is closed (408 if it had begun one).
+    seconds is closed (408 if it had begun one). A result is cut (header
+    KG-Truncated) at ``max_rows`` rows or ``max_result_bytes`` bytes of
+    terms, whichever comes first; a query that makes its worker grow by
+    more than ``max_query_memory`` bytes is stopped (None: no such limit);
+    queries running longer than ``heavy_after`` seconds may hold all
+    workers but one (kg.serve.workers.WorkerPool says how).
     Raises NotBuiltError without a build, KGError if the address is taken.
     Binding anything but a loopback address prints a warning on stderr.
     """
@@ -552,18 +563,26 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
         raise UsageError("--workers must be at least 1")
     if max_connections < 1:
         raise UsageError("--max-connections must be at least 1")
+    if max_result_bytes < 1:
+        raise UsageError("--max-result-mb must be more than 0")
+    if max_query_memory is not None and max_query_memory < 1:
+        raise UsageError("--max-query-mb must be more than 0")
+    if heavy_after <= 0:
+        raise UsageError("--heavy-after must be more than 0 seconds")
     if idle_timeout <= 0:
         raise UsageError("--idle-timeout must be more than 0 seconds")
     build = Path(build_dir)
     examples = serve_page.examples(build)  # raises NotBuiltError before anything starts
     try:
         server = SparqlServer((host, port), build=build, max_rows=max_rows, update_token=update_token or None,
-                              log=log, max_connections=max_connections, idle_timeout=idle_timeout)
+                              log=log, max_connections=max_connections, idle_timeout=idle_timeout,
+                              max_result_bytes=max_result_bytes)
     except OSError as exc:
         raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
         server.pool = WorkerPool(build, workers, timeout, in_memory=in_memory, updates=bool(update_token),
-                                 isolate=isolate, log=log)
+                                 isolate=isolate, log=log, max_query_memory=max_query_memory,
+                                 heavy_after=heavy_after)
     except BaseException:
         server.server_close()
         raise
@@ -577,6 +596,14 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
     return server
 
 
+def _memory(limit: int | None) -> str:
+    if limit is None:
+        return "no memory limit"
+    if resident_bytes(os.getpid()) is None:
+        return "no memory limit (this system does not tell a process's memory)"
+    return f"{limit / 2**20:,.0f} MB of memory"
+
+
 def _how(in_memory: bool | None) -> str:
     if in_memory is None:
         return "in memory or on disk, as kg.store chooses by size"
@@ -586,20 +613,25 @@ def _how(in_memory: bool | None) -> str:
 def serve(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
           timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, update_token: str | None = None,
           workers: int | None = None, in_memory: bool | None = None, quiet: bool = False,
-          out: TextIO | None = None, max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT) -> None:
+          out: TextIO | None = None, max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT,
+          max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES, max_query_memory: int | None = DEFAULT_MAX_QUERY_MEMORY,
+          heavy_after: float = DEFAULT_HEAVY_AFTER) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), then stop the workers; messages go to ``out`` (stderr)."""
     out = out or sys.stderr
     server = make_server(build_dir, host, port, timeout=timeout, max_rows=max_rows, update_token=update_token,
                          workers=workers, in_memory=in_memory, log=None if quiet else out,
-                         max_connections=max_connections, idle_timeout=idle_timeout)
+                         max_connections=max_connections, idle_timeout=idle_timeout,
+                         max_result_bytes=max_result_bytes, max_query_memory=max_query_memory, heavy_after=heavy_after)
     pool = server.pool
     assert pool is not None
     out.write(f"kg serve: {server.url} (query page) and {server.url}sparql (SPARQL 1.1 endpoint)\n"
               f"  graph       {build_dir}/ ({_how(pool.in_memory)})\n"
               f"  workers     {pool.size} processes"
               f"{', network isolated' if pool.network_isolated else ''}\n"
-              f"  limits      {timeout:g} s per query, {max_rows:,} rows per result, "
-              f"{max_connections} connections, {idle_timeout:g} s to send a request\n"
+              f"  limits      {timeout:g} s per query ({heavy_after:g} s makes it long: long ones leave a worker "
+              f"free), {max_rows:,} rows or {max_result_bytes / 2**20:,.0f} MB per result, "
+              f"{_memory(max_query_memory)} per query,\n"
+              f"              {max_connections} connections, {idle_timeout:g} s to send a request\n"
               f"  updates     {'on, with the token, to in-memory copies only' if update_token else 'off'}\n"
               f"Press Ctrl-C to stop.\n")
     out.flush()

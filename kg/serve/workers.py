@@ -30,7 +30,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TextIO
@@ -43,6 +42,21 @@ from .protocol import content_type, explain_syntax_error, star_variables
 
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 START_TIMEOUT = 300.0  # seconds a new worker may take to open or load the graph
+WATCH_INTERVAL = 0.05  # seconds between two looks at a busy worker's memory
+DEFAULT_MAX_QUERY_MEMORY = 1024 * 1024 * 1024  # bytes a query may add to its worker's memory
+DEFAULT_HEAVY_AFTER = 2.0  # seconds after which a running query counts as heavy
+
+
+def resident_bytes(pid: int) -> int | None:
+    """A process's resident memory (Linux's /proc); None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass
@@ -102,9 +116,38 @@ def open_graph(build: str, in_memory: bool | None) -> ox.Store:
     return Store.open(build, in_memory=in_memory).oxigraph
 
 
+TERM_OVERHEAD = 40  # bytes a term costs in a result beside its text (JSON's {"type":"uri","value":...}, say)
+
+
+def term_bytes(term: Any) -> int:
+    """What a term adds to a result, about: its text (UTF-8 is at most 4 bytes a character; text is
+    mostly ASCII, so its length is used) plus TERM_OVERHEAD. An unbound variable costs nothing."""
+    if term is None:
+        return 0
+    size = len(term.value) + TERM_OVERHEAD
+    if isinstance(term, ox.Literal) and (term.language or term.datatype):
+        size += len(term.language or term.datatype.value)
+    return size
+
+
+def take_within(items: Any, max_rows: int, max_bytes: int, size: Any) -> tuple[list, bool]:
+    """The first rows (or triples) of ``items`` that fit in ``max_rows`` and ``max_bytes``, and whether
+    any were left out. Rows are counted as they come, so a result is never held whole."""
+    kept: list = []
+    total = 0
+    for item in items:
+        total += size(item)
+        if len(kept) >= max_rows or total > max_bytes:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
 def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows: int,
-                  dataset: tuple[list[str], list[str]] | None, union: bool, base_iri: str | None = None) -> dict:
-    """Run one query and serialize at most ``max_rows`` rows (or triples) of its result.
+                  dataset: tuple[list[str], list[str]] | None, union: bool, base_iri: str | None = None,
+                  max_bytes: int = 1 << 62) -> dict:
+    """Run one query and serialize at most ``max_rows`` rows (or triples) of its result, and no more
+    rows than fit in ``max_bytes`` (as term_bytes() counts them).
 
     ``formats`` maps "results" and "graph" to the kg.results format to write,
     or to ("refuse", message) when the client cannot take that kind of
@@ -137,13 +180,14 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
             if order is not None:
                 rank = {name: i for i, name in enumerate(order)}
                 variables.sort(key=lambda name: (rank.get(name, len(rank)), name))
-            rows = [[solution[v] for v in variables] for solution in islice(raw, max_rows + 1)]
-            truncated = len(rows) > max_rows
-            kind, result = "results", QueryResult("select", variables, rows[:max_rows])
+            rows, truncated = take_within(([solution[v] for v in variables] for solution in raw), max_rows,
+                                          max_bytes, lambda row: sum(map(term_bytes, row)))
+            kind, result = "results", QueryResult("select", variables, rows)
         else:
-            triples = list(islice(raw, max_rows + 1))
-            truncated = len(triples) > max_rows
-            kind, result = "graph", QueryResult("graph", triples=triples[:max_rows])
+            triples, truncated = take_within(raw, max_rows, max_bytes,
+                                             lambda t: term_bytes(t.subject) + term_bytes(t.predicate)
+                                             + term_bytes(t.object))
+            kind, result = "graph", QueryResult("graph", triples=triples)
     except SyntaxError as exc:
         return {"status": 400, "message": f"SPARQL syntax error: {explain_syntax_error(str(exc))}"}
     except (OSError, RuntimeError, ValueError) as exc:
@@ -208,7 +252,7 @@ def _worker_main(conn: Connection, build: str, in_memory: bool | None, updates: 
         try:
             if job["op"] == "query":
                 reply = execute_query(store, job["text"], job["formats"], job["max_rows"], job["dataset"],
-                                      job["union"], job["base_iri"])
+                                      job["union"], job["base_iri"], job["max_bytes"])
             else:
                 reply = execute_update(store, job["text"], job["base_iri"])
         except Exception as exc:  # noqa: BLE001 - a worker answers every job, whatever breaks
@@ -248,7 +292,7 @@ def _context() -> multiprocessing.context.BaseContext:
     are never forked. Elsewhere (Windows), spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["kg.serve_workers", "kg.query", "kg.results", "kg.store"])
+        ctx.set_forkserver_preload(["kg.serve.workers", "kg.sparql.named", "kg.sparql.results", "kg.store.local"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -261,6 +305,7 @@ class _Worker:
         self.generation = generation  # which store on disk it has open
         self.applied = applied        # how many logged updates it has applied
         self.isolated = isolated
+        self.baseline = resident_bytes(process.pid) if process.pid else None  # its memory with the graph open
 
     def kill(self) -> None:
         try:
@@ -271,13 +316,26 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes answering SPARQL over a build, each job within ``timeout`` seconds."""
+    """``size`` worker processes answering SPARQL over a build, each job within ``timeout`` seconds.
+
+    Two more limits keep one query from starving the rest. A query that
+    makes its worker grow by more than ``max_query_memory`` bytes is
+    stopped (its worker killed and replaced; Linux, where /proc tells). A
+    query still running after ``heavy_after`` seconds is heavy, and at most
+    ``size - 1`` heavy queries run at once, so that one worker stays free
+    for short ones; a heavy query with no room is stopped and queued, and
+    runs again, with the whole time limit, when a heavy query ends.
+    """
 
     def __init__(self, build: str | Path, size: int = 2, timeout: float = 30.0, *, in_memory: bool | None = None,
-                 updates: bool = False, isolate: bool = True, log: TextIO | None = None):
+                 updates: bool = False, isolate: bool = True, log: TextIO | None = None,
+                 max_query_memory: int | None = DEFAULT_MAX_QUERY_MEMORY, heavy_after: float = DEFAULT_HEAVY_AFTER):
         self.build = Path(build)
         self.size = size
         self.timeout = timeout
+        self.max_query_memory = max_query_memory
+        self.heavy_after = heavy_after
+        self._heavy = threading.BoundedSemaphore(max(1, size - 1))
         self.updates = updates
         self.in_memory = True if updates else in_memory  # None: as kg.store chooses, by size
         self.isolate = isolate
@@ -428,14 +486,47 @@ class WorkerPool:
             self._gate.release()
 
     def _ask(self, worker: _Worker, job: dict, timeout: float | None) -> dict | None:
-        """Send a job and wait for the reply; None if the worker overran ``timeout`` or died."""
+        """Send a job and wait for the reply; None if the worker overran ``timeout``, its memory, or died."""
+        if not self._send(worker, job):
+            return None
+        reply = self._wait(worker, timeout)
+        return reply if isinstance(reply, dict) else None
+
+    @staticmethod
+    def _send(worker: _Worker, job: dict) -> bool:
         try:
             worker.conn.send(job)
-            if timeout is not None and not worker.conn.poll(timeout):
-                return None
-            return worker.conn.recv()
-        except (EOFError, OSError):
-            return None
+            return True
+        except (OSError, ValueError):
+            return False
+
+    def _wait(self, worker: _Worker, seconds: float | None) -> dict | str:
+        """The worker's reply within ``seconds`` (None: no limit), or why there is none: "late",
+        "memory" (it grew past max_query_memory, watched every WATCH_INTERVAL) or "died"."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        limit = (worker.baseline + self.max_query_memory
+                 if self.max_query_memory is not None and worker.baseline is not None else None)
+        while True:
+            step = WATCH_INTERVAL if deadline is None else min(WATCH_INTERVAL, max(0.0, deadline - time.monotonic()))
+            try:
+                if worker.conn.poll(step):
+                    return worker.conn.recv()
+            except (EOFError, OSError):
+                return "died"
+            if limit is not None:
+                size = resident_bytes(worker.process.pid)
+                if size is not None and size > limit:
+                    return "memory"
+            if deadline is not None and time.monotonic() >= deadline:
+                return "late"
+
+    def _bloated(self, worker: _Worker) -> bool:
+        """Whether a worker kept much of what its last query took (allocators seldom give memory back):
+        it is replaced rather than reused, so that the next query has its whole allowance."""
+        if self.max_query_memory is None or worker.baseline is None:
+            return False
+        size = resident_bytes(worker.process.pid)
+        return size is not None and size > worker.baseline + self.max_query_memory // 2
 
     # -- the two operations
 
@@ -449,34 +540,85 @@ class WorkerPool:
                           f"Narrow it (a LIMIT, more specific patterns, fewer OPTIONALs), or start the "
                           f"server with a longer --timeout.")
 
+    def _too_big(self) -> Answer:
+        return _text(503, f"the query needed more than {self.max_query_memory / 2**20:,.0f} MB of memory, the "
+                          f"server's limit per query, and was stopped. Narrow it (a LIMIT, fewer rows before an "
+                          f"ORDER BY or GROUP BY, shorter strings), or start the server with a larger "
+                          f"--max-query-memory.")
+
+    def _no_room(self) -> Answer:
+        return _text(503, f"this query runs long, and the other long ones held every worker but the one kept "
+                          f"for short queries for {self.timeout:g} s, the time limit; try again, or start the "
+                          f"server with more --workers", {"Retry-After": str(max(1, round(self.timeout / 2)))})
+
     def query(self, text: str, formats: dict[str, Any], max_rows: int,
               dataset: tuple[list[str], list[str]] | None = None, union: bool = True,
-              base_iri: str | None = None) -> Answer:
+              base_iri: str | None = None, max_bytes: int = 1 << 62) -> Answer:
         """Run a query in a free worker, within the time limit; wait at most that long for a worker.
 
-        ``dataset`` and ``union`` are as execute_query() takes them."""
+        ``dataset``, ``union``, ``max_rows`` and ``max_bytes`` are as
+        execute_query() takes them. A query still running after heavy_after
+        seconds needs a heavy slot (see the class); without one it is
+        stopped, waits for one (at most the time limit), and runs again.
+        """
         if self._closed:
             return _text(503, "the server is shutting down")
+        job = {"op": "query", "text": text, "formats": formats, "max_rows": max_rows, "dataset": dataset,
+               "union": union, "base_iri": base_iri, "max_bytes": max_bytes}
         worker = self._take(time.monotonic() + self.timeout)
         if worker is None:
             return self._busy()
-        job = {"op": "query", "text": text, "formats": formats, "max_rows": max_rows, "dataset": dataset,
-               "union": union, "base_iri": base_iri}
+        reply = self._run(worker, job, min(self.heavy_after, self.timeout))
+        if reply != "late" or self.heavy_after >= self.timeout:
+            return self._answer(worker, reply)
+        # Heavy. Go on in this worker if there is room for one more heavy query ...
+        if self._heavy.acquire(blocking=False):
+            try:
+                return self._answer(worker, self._wait(worker, self.timeout - self.heavy_after))
+            finally:
+                self._heavy.release()
+        # ... else stop it, so that this worker stays free for short queries, and queue it.
+        self._replace(worker)
+        self._say("a long query was stopped and queued: every slot for long queries is taken")
+        if not self._heavy.acquire(timeout=self.timeout):
+            return self._no_room()
+        try:
+            worker = self._take(time.monotonic() + self.timeout)
+            if worker is None:
+                return self._busy()
+            return self._answer(worker, self._run(worker, job, self.timeout))
+        finally:
+            self._heavy.release()
+
+    def _run(self, worker: _Worker, job: dict, seconds: float) -> dict | str:
+        """Send a query job to ``worker`` (reopening the graph if `kg build` replaced it) and wait up to ``seconds``."""
         generation = self._generation()
-        if generation != worker.generation:
-            job["reopen"] = True
-        reply = self._ask(worker, job, self.timeout)
-        if reply is None:
-            alive = worker.process.is_alive()
+        job = dict(job, reopen=generation != worker.generation)
+        if not self._send(worker, job):
+            return "died"
+        reply = self._wait(worker, seconds)
+        if isinstance(reply, dict) and not reply.get("fatal"):
+            worker.generation = generation
+        return reply
+
+    def _answer(self, worker: _Worker, reply: dict | str) -> Answer:
+        """What a query job came to, as an Answer; the worker goes back to the pool, or is replaced."""
+        if reply == "late":
             self._replace(worker)
-            if alive:
-                return self._overran("query")
+            return self._overran("query")
+        if reply == "memory":
+            self._replace(worker)
+            return self._too_big()
+        if reply == "died" or not isinstance(reply, dict):
+            self._replace(worker)
             return _text(500, "the worker running the query died (out of memory?); it has been replaced")
         if reply.get("fatal"):
             self._replace(worker)
             return _text(reply["status"], reply["message"])
-        worker.generation = generation
-        self._release(worker)
+        if self._bloated(worker):
+            self._replace(worker)
+        else:
+            self._release(worker)
         if reply["status"] != 200:
             return _text(reply["status"], reply["message"])
         return Answer(200, reply["body"], reply["type"], reply["truncated"], reply["count"])
