@@ -19,7 +19,6 @@ Fact sheets name entities by id, canonical name, alias or acronym, in any case.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 from . import yamlsrc
 from ..core.errors import SourceError
 from .grades import check_reliability, publisher_key
+from .names import NameIndex, normalise  # noqa: F401  (normalise: kg.sources.names owns it)
 from .schema import Schema
 
 # Registry keys that hold literal values, and those that name other entities.
@@ -49,30 +49,19 @@ class Entity:
     line: int = 0
 
 
-_FOLD = str.maketrans({".": " ", ",": " ", "’": "'"})
-
-
-def normalise(name: str) -> str:
-    """The form names are matched in: case and punctuation folded, spaces squeezed."""
-    return " ".join(name.casefold().translate(_FOLD).split())
-
-
 class Registry:
     """Entities by id, and a lookup from every name they go by."""
 
     def __init__(self, entities: dict[str, Entity], path: Path | None = None):
         self.entities = entities
         self.path = path
-        self._names: dict[str, str] = {}
+        self.names = NameIndex()
         for ent in entities.values():
-            for name in [ent.id, ent.name, *ent.aliases, *( [ent.props["acronym"]] if "acronym" in ent.props else [])]:
-                key = normalise(str(name))
-                other = self._names.get(key)
-                if other is not None and other != ent.id:
-                    raise SourceError(
-                        f"the name {name!r} of {ent.id!r} is already a name of {other!r}",
-                        path=str(path) if path else None, line=ent.line)
-                self._names[key] = ent.id
+            acronym = [str(ent.props["acronym"])] if "acronym" in ent.props else []
+            clash = self.names.add(ent.id, ent.name, [str(a) for a in ent.aliases] + acronym)
+            if clash is not None:
+                raise SourceError(f"the name {clash[0]!r} of {ent.id!r} is already a name of {clash[1]!r}",
+                                  path=str(path) if path else None, line=ent.line)
 
     def __contains__(self, entity_id: str) -> bool:
         return entity_id in self.entities
@@ -81,7 +70,7 @@ class Registry:
         return self.entities[entity_id]
 
     def resolve(self, name: str) -> Entity | None:
-        entity_id = self._names.get(normalise(str(name)))
+        entity_id = self.names.owner(str(name))
         return self.entities[entity_id] if entity_id else None
 
     def publisher(self, publisher: str) -> Entity | None:
@@ -93,18 +82,7 @@ class Registry:
         return None
 
     def suggestions(self, name: str, n: int = 3) -> list[str]:
-        canon = {normalise(e.name): e.name for e in self.entities.values()}
-        keys = list(self._names)
-        close = difflib.get_close_matches(normalise(str(name)), keys, n=n * 2, cutoff=0.6)
-        out: list[str] = []
-        for key in close:
-            label = self.entities[self._names[key]].name
-            if label not in out:
-                out.append(label)
-        for key, label in canon.items():  # a name contained in a longer one
-            if len(out) < n and normalise(str(name)) in key and label not in out:
-                out.append(label)
-        return out[:n]
+        return self.names.suggest(str(name), n)
 
 
 def load_registry(path: Path, schema: Schema) -> Registry:

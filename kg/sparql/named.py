@@ -22,9 +22,10 @@ from pathlib import Path
 
 from ..core import resources
 from ..core.dates import parse_partial
-from ..core.errors import DateError, MissingInputError, QueryError, UsageError
+from ..core.errors import DateError, MissingInputError, QueryError, UnknownEntityError, UsageError
 from ..sources.grades import Grade
-from ..core.namespaces import PREFIXES, sparql_prefixes
+from ..sources.names import NameIndex
+from ..core.namespaces import KGR, PREFIXES
 from ..store.local import Store
 from ..store.result import QueryResult
 
@@ -66,11 +67,25 @@ def _parse_header(name: str, text: str) -> NamedQuery:
 
 
 def named_queries() -> dict[str, NamedQuery]:
-    """The queries that ship with kg, by name."""
+    """The queries that ship with kg, by name (those kg uses internally are not among them)."""
     out = {}
     for path in sorted(resources.queries_dir().glob("*.rq")):
         out[path.stem] = _parse_header(path.stem, path.read_text(encoding="utf-8"))
     return out
+
+
+def internal_query(name: str) -> NamedQuery:
+    """One of the queries kg runs for itself (kg/queries/internal/), hidden from `kg query --list`."""
+    path = resources.queries_dir() / "internal" / f"{name}.rq"
+    return _parse_header(name, path.read_text(encoding="utf-8"))
+
+
+def entity_names(store) -> NameIndex:
+    """Every entity in the graph by every name it goes by (kg.sources.names does the matching)."""
+    index = NameIndex()
+    for iri, label, name in store.execute(prepare(internal_query("entity-names"), store)).rows:
+        index.add(iri.value.rsplit("/", 1)[-1], label.value, [name.value] if name is not None else [])
+    return index
 
 
 def resolve_query(spec: str) -> NamedQuery:
@@ -118,32 +133,13 @@ def _literal(value: str) -> str:
 def _entity_term(store: Store, value: str) -> str:
     if value.startswith("<") and value.endswith(">"):
         return value
+    # Most names are exact: ask for that one first, and fetch every name only when it is not.
     key = " ".join(value.split()).casefold()
-    # Most names are exact: ask for that one first, and fetch every name only to suggest some.
-    exact = store.execute(
-        sparql_prefixes() + "SELECT DISTINCT ?e WHERE { ?e skos:prefLabel|skos:altLabel|kg:acronym ?label . "
-        f"FILTER (LCASE(STR(?label)) = {_literal(key)}) ?e a ?t . ?t rdfs:subClassOf* kg:Entity }} ORDER BY ?e LIMIT 1")
+    exact = store.execute(prepare(internal_query("entity-by-name"), store, {"key": key}))
     if exact.rows:
         return f"<{exact.rows[0][0].value}>"
-    rows = store.execute(
-        sparql_prefixes()
-        + "SELECT DISTINCT ?e ?label WHERE { ?e a ?t . ?t rdfs:subClassOf* kg:Entity . "
-        "?e skos:prefLabel|skos:altLabel|kg:acronym ?label }").rows
-    names: dict[str, str] = {}
-    display: dict[str, str] = {}
-    for iri_term, label in rows:
-        iri = iri_term.value
-        names.setdefault(label.value.casefold(), iri)
-        names.setdefault(iri.rsplit("/", 1)[-1].casefold(), iri)
-        display.setdefault(label.value.casefold(), label.value)
-    if key in names:
-        return f"<{names[key]}>"
-    close = []
-    for match in difflib.get_close_matches(key, display, n=6, cutoff=0.6):
-        if display[match] not in close:
-            close.append(display[match])
-    hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
-    raise QueryError(f"no entity named {value!r} in the graph{hint}")
+    found = entity_names(store).resolve(value)
+    return f"<{KGR[found]}>"
 
 
 def _term(store: Store, kind: str, value: str) -> str:
@@ -186,7 +182,7 @@ def _guess_kind(store: Store, value: str) -> str:
     try:
         _entity_term(store, value)
         return "entity"
-    except QueryError:
+    except (QueryError, UnknownEntityError):
         return "string"
 
 

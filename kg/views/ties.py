@@ -11,13 +11,12 @@ supplier). The other modules work on these records and never on RDF.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import UnknownEntityError
 from ..core.namespaces import KG, KGR, sparql_prefixes
-from ..sources.registry import normalise
+from ..sources.names import NameIndex
 from ..store.local import Store
 
 PRECISIONS = {"unitYear": "year", "unitMonth": "month", "unitDay": "day"}
@@ -154,7 +153,7 @@ class Ties:
     fact_types: dict[str, str]
     entity_types: dict[str, str]
     source: str = ""
-    _names: dict[str, str] | None = field(default=None, repr=False)
+    _names: NameIndex | None = field(default=None, repr=False)
 
     def subset(self, fact_ids) -> Ties:
         """The same vocabulary with only the given facts and the entities they name."""
@@ -164,13 +163,12 @@ class Ties:
         return Ties(entities, dict(sorted(facts.items(), key=lambda kv: kv[1].sort_key())),
                     self.fact_types, self.entity_types, self.source, self._names)
 
-    def _name_index(self) -> dict[str, str]:
+    def _name_index(self) -> NameIndex:
         if self._names is None:
-            names: dict[str, str] = {}
+            index = NameIndex()
             for ent in self.entities.values():
-                for name in (ent.id, ent.name, *ent.aliases):
-                    names.setdefault(normalise(name), ent.id)
-            self._names = names
+                index.add(ent.id, ent.name, ent.aliases)
+            self._names = index
         return self._names
 
     def resolve(self, name: str) -> Entity:
@@ -178,24 +176,10 @@ class Ties:
 
         Raises UnknownEntityError, whose one-line message suggests the closest names.
         """
-        found = self._name_index().get(normalise(str(name)))
-        if found is not None and found in self.entities:
-            return self.entities[found]
-        raise UnknownEntityError(f"no entity named {name!r} in the graph{self._hint(name)}")
-
-    def _hint(self, name: str) -> str:
-        index = self._name_index()
-        key = normalise(str(name))
-        close: list[str] = []
-        for match in difflib.get_close_matches(key, list(index), n=8, cutoff=0.75):
-            label = self.entities[index[match]].name
-            if label not in close:
-                close.append(label)
-        if not close and key:  # no near spelling: names that contain what was typed
-            for ent in self.entities.values():
-                if key in normalise(ent.name) and ent.name not in close:
-                    close.append(ent.name)
-        return f" (did you mean {', '.join(close[:3])}?)" if close else " (see `kg query --list` for ways to look)"
+        found = self._name_index().resolve(str(name))
+        if found not in self.entities:
+            raise UnknownEntityError(f"no entity named {name!r} in the graph")
+        return self.entities[found]
 
     def facts_of(self, entity_id: str) -> list[Fact]:
         return [f for f in self.facts.values() if entity_id in f.participants]
