@@ -272,8 +272,8 @@ main.add_command(extract_command); main.add_command(eval_command)  # noqa: E702
 from .commands.serve import serve_command  # noqa: E402
 main.add_command(serve_command)
 
-from .commands.review import add_command  # noqa: E402
-main.add_command(add_command)
+from .commands.review import add_command, review_command  # noqa: E402
+main.add_command(add_command); main.add_command(review_command)  # noqa: E702
 
 from .commands.brief import brief as brief_command, diff as diff_command  # noqa: E402
 main.add_command(brief_command); main.add_command(diff_command)  # noqa: E702

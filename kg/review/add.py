@@ -10,7 +10,7 @@ printed later than it was written.
 The draft sheet (``<document>.draft.facts.yaml``) is what kg.extract drafts,
 with every fact in it, those needing a new entity included (kg extract
 comments them out, since its sheets must build; a draft is not built, see
-kg.factsheet.is_draft). Nothing existing is overwritten, and a text already
+kg.sources.factsheet.is_draft). Nothing existing is overwritten, and a text already
 in raw/ (the same words, whatever the spacing) is refused, naming its file.
 """
 

@@ -6,8 +6,8 @@ exists. Each fact has a status: ``draft`` (not yet decided), ``accepted``,
 ``edited`` or ``rejected``; the facts of the reviewed sheet start accepted.
 
 Every change is checked at once with the checks `kg build` runs on a sheet:
-kg.factsheet.read_sheet (the schema, the registry, the quote found in the
-document) and the ontology's SHACL shapes (kg.build.shape_problems). A
+kg.sources.factsheet.read_sheet (the schema, the registry, the quote found in the
+document) and the ontology's SHACL shapes (kg.builder.build.shape_problems). A
 problem is kept on the fact, in words.
 
 Saving writes the reviewed sheet (the accepted and edited facts), the draft
@@ -452,6 +452,7 @@ class Review:
         for name, ft in sorted(self.schema.fact_types.items()):
             types[name] = {"label": ft.label, "fields": [
                 {"key": k, "kind": f.kind, "required": f.min_count > 0, "many": f.many,
+                 "literal": str(f.range).rsplit("#", 1)[-1] if f.kind == "literal" and f.range is not None else "",
                  "concepts": sorted(f.concepts), "range": self.schema.label(f.range) if f.range is not None else "",
                  "nested": [{"key": s.key, "kind": s.kind, "many": s.many} for s in f.nested]}
                 for k, f in ft.fields.items()]}
@@ -459,7 +460,8 @@ class Review:
         return {"doc": {"id": self.doc.id, "title": self.doc.meta.get("title", ""),
                         "publisher": self.doc.meta.get("publisher", ""), "url": self.doc.meta.get("url", ""),
                         "reference_date": self.doc.reference_date.iso(), "text": self.doc.text},
-                "facts": [f.as_dict() for f in self.facts], "types": types, "counts": counts,
+                "facts": [dict(f.as_dict(), date=self.check_date(str(f.data["date"])) if "date" in f.data else None)
+                          for f in self.facts], "types": types, "counts": counts,
                 "entity_types": sorted(self.schema.entity_types), "can_undo": bool(self.history),
                 "new_entities": sorted(self.new_entities), "sheet": self.sheet_path.name}
 
