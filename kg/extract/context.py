@@ -152,6 +152,10 @@ def subject_before(s: Sent, pos: int, pred, window: int = 90, coordinate: bool =
     gap = s.between(head.end, pos)
     if re.fullmatch(r",?\s+who\s+(?:\w+\s+){0,2}", gap):
         gap = ""  # "King Mohammed VI, who visited Nigeria": the relative pronoun's antecedent
+    # "Bulgaria and Romania, which are accession countries of the EU, are set to join": past the relative clause.
+    rel = re.match(r"\s*,\s*(?:which|who|whose)\b[^;\"“”]{0,120}?,\s*", gap)
+    if rel and not [m for m in s.mentions if head.end < m.start < head.end + rel.end() and pred(m)]:
+        gap = gap[rel.end():]
     if len(gap) > window or CLAUSE_BREAK.search(gap):
         return []
     out = [head]
@@ -263,6 +267,7 @@ def finish_date(fact: DraftFact, d: DateMention | None, ctx: Context, s: Sent, d
             fact.planned = True
         return
     fact.date = {"ref": dates.DateSpec(ctx.reference, text=ctx.reference.iso())}.get(default) or as_of(ctx.reference, default)
+    fact.date_basis = "publication"
     if default == "after":
         fact.planned = True
 

@@ -215,7 +215,7 @@ _OFFICE_WORDS = (
     r"(?:Prime Minister|President|Vice[- ]President|Premier|Chancellor|Ambassador|Envoy|High Commissioner"
     r"|Foreign Minister|Foreign Secretary|Defen[cs]e Minister|Defen[cs]e Secretary|Secretary of State"
     r"|Secretary of Defen[cs]e|Energy Minister|Finance Minister|Interior Minister|External Affairs Minister"
-    r"|Minister (?:of|for) (?:the )?(?:[A-Z][a-z]+ |and ){1,4}|Minister|Secretary[- ]General|Secretary"
+    r"|Minister (?:of|for) (?:the )?(?-i:(?:[A-Z][a-z]+ (?:and )?){0,3}?[A-Z][a-z]+)(?=[ ,])|Minister|Secretary[- ]General|Secretary"
     r"|Spokes(?:man|woman|person)|Chief of (?:the )?(?:Air|Army|Naval|Navy|General|Defen[cs]e) Staff"
     r"|Commander|Chairman|Chairperson|Director[- ]General|Director|Governor|Senator|Crown Prince|King|Emir|Sultan))"
 )
@@ -292,6 +292,7 @@ class Recognizer:
                 if taken.free(m.start, m.end):
                     taken.put(m)
         out = sorted(taken.items, key=lambda m: m.start)
+        out = [self._maker_product(text, m) for m in out]
         self._metonyms(text, out)
         out = self._surnames(text, out, spans or [(0, len(text))])
         return out
@@ -369,6 +370,8 @@ class Recognizer:
         for m in _PERSON_AFTER_TITLE.finditer(chunk):
             ns, ne = s + m.start("name"), s + m.end("name")
             name = self._trim_name(text[ns:ne])
+            if name and re.search(r"\w['’]s$", name):
+                name = name[:-2]  # "President Hugo Chavez's government"
             if not name:
                 continue
             ne = ns + len(name)
@@ -496,6 +499,34 @@ class Recognizer:
             if state is not None:
                 mentions[i] = Mention(m.start, m.end, m.text, "State", state.key, state.name, state.known,
                                       None, "capital")
+
+    def _maker_product(self, text: str, m: Mention) -> Mention:
+        """"Sukhoi fighter jets", "Kalashnikov rifles": a maker's name before a kind of weapon names the weapon."""
+        if m.type != "Company":
+            return m
+        last = m.text.split()[-1]
+        if len(m.text.split()) > 1 and last.islower() and _weapon_class(last) is not None:
+            # "Russian helicopters" in lower case: helicopters made in Russia, not the holding company.
+            name = " ".join(m.text.split())
+            return Mention(m.start, m.end, m.text, "WeaponSystem", slugify(_singular(name)), _singular(name), False,
+                           m.country, "maker", {"weapon_class": _weapon_class(last)})
+        nxt = re.match(r"\s+((?:[A-Za-z]+-?\d+\w*\s+)?(?:[a-z-]+\s+){0,2}[a-z-]+)", text[m.end:m.end + 60])
+        if not nxt:
+            return m
+        words = nxt.group(1).split()
+        for n in range(len(words), 0, -1):
+            wclass = _weapon_class(" ".join(words[:n]))
+            if wclass is not None and _weapon_class(words[n - 1]) is not None:
+                end = m.end + nxt.start(1) + len(" ".join(words[:n]))
+                name = " ".join(text[m.start:end].split())
+                reg = self.gaz.registry
+                ent = reg.resolve(name) if reg is not None else None
+                if ent is not None:
+                    return Mention(m.start, end, text[m.start:end], ent.type, ent.id, ent.name, True,
+                                   ent.refs.get("country"), "maker", {"manufacturer": m.key})
+                return Mention(m.start, end, text[m.start:end], "WeaponSystem", slugify(_singular(name)), _singular(name),
+                               False, m.country, "maker", {"manufacturer": m.key, "weapon_class": wclass})
+        return m
 
     def _surnames(self, text: str, mentions: list[Mention], spans) -> list[Mention]:
         """After a person's first full mention, their surname alone refers to them."""

@@ -104,6 +104,9 @@ def same_fact(a: DraftFact, b: DraftFact) -> bool:
     return ka == kb and all(ka) and a.type in KEY_ROLES
 
 
+_LOOK_BACK = 64
+
+
 def _merge_keys(f: DraftFact) -> list[tuple]:
     """Index keys under which a twin of ``f`` must be filed: its identity, and each word of its name.
 
@@ -130,7 +133,9 @@ def merge(facts: list[DraftFact]) -> list[DraftFact]:
     merged_into: dict[int, DraftFact] = {}
     for f in facts:
         keys = _merge_keys(f)
-        candidates = sorted({i for k in keys for i in index.get(k, ())})
+        # Only the latest drafts under each key are compared: a repeat is reported near its first
+        # telling in an article, and a bounded look-back keeps a 5 MB text linear.
+        candidates = sorted({i for k in keys for i in index.get(k, ())[-_LOOK_BACK:]})
         twin = next((out[i] for i in candidates if same_fact(out[i], f)), None)
         if twin is None:
             for k in keys:

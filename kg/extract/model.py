@@ -74,6 +74,9 @@ class DraftFact:
     links: dict[str, DraftFact] = field(default_factory=dict)  # made_at, of, occasion, related
     id: str | None = None  # set when another fact refers to this one
     sentence: int = 0  # index of the sentence it was drafted from
+    # "text" when the date is written near the fact; "publication" when it is the reference date by default,
+    # which says when the story was told, not the day the event happened.
+    date_basis: str = "text"
 
     @property
     def quote(self) -> Quote:

@@ -117,7 +117,10 @@ def rule_members_listed(ctx: Context, s: Sent) -> list[DraftFact]:
         if not g:
             continue
         at = org.end + (aside.end() if aside else 0) + g.end()
-        for member in unique(objects_after(s, at, is_state, window=2)):
+        listed = unique(objects_after(s, at, is_state, window=2))
+        if len(listed) > 6:
+            continue  # a bloc's whole roster is background, not news of anyone's membership
+        for member in listed:
             f = new_fact("membership", s, 0.5)
             f.add("member", member)
             f.add("organization", org)
@@ -411,7 +414,7 @@ def rule_relations(ctx: Context, s: Sent) -> list[DraftFact]:
         f = new_fact("diplomatic_relations", s, 0.55)
         for p in parties[:2] if len(subj) < 2 else parties:
             f.add("parties", p)
-        f.fields["status"] = "severed" if _SEVERED.match(verb) else "restored" if _RESTORED.match(verb) else "established"
+        f.fields["change"] = "severed" if _SEVERED.match(verb) else "restored" if _RESTORED.match(verb) else "established"
         clause_end = s.start + (CLAUSE_BREAK.search(s.text, tend - s.start).start()
                                 if CLAUSE_BREAK.search(s.text, tend - s.start) else len(s.text))
         d = nearest_date(s, tend, lo=tend, hi=clause_end + 40) or nearest_date(s, tpos, lo=max(s.start, tpos - 40), hi=tpos)

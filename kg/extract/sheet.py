@@ -51,6 +51,8 @@ def fact_to_json(f: DraftFact) -> dict[str, Any]:
     participants = []
     for p in f.participants:
         item = {"role": p.role, "name": p.name, "entity_type": p.type, "id": p.key if p.known else None}
+        if p.found_as and " ".join(p.found_as.split()) != p.name:
+            item["text"] = " ".join(p.found_as.split())  # the words the document uses ("Timor-Leste", "IAF")
         if p.known:
             item["iri"] = str(entity_iri(p.key))
         item["known"] = p.known
@@ -72,6 +74,11 @@ def fact_to_json(f: DraftFact) -> dict[str, Any]:
         out["precision"] = d.precision
         if d.qualifier:
             out["date_qualifier"] = d.qualifier
+        if f.date_basis == "publication" and d.end is None and d.start.day is not None:
+            # Only the story's date is known: say the month, never a day the text does not give.
+            out["date"] = out["start_date"] = d.start.iso()[:7]
+            out["precision"] = "month"
+        out["date_basis"] = f.date_basis
     q = f.quote
     out.update(quote=q.text, start=q.start, end=q.end)
     if len(f.quotes) > 1:
