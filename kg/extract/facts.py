@@ -21,6 +21,7 @@ from .model import DraftFact
 from .rules_events import rule_conference, rule_exercise, rule_speakers
 from .rules_people import rule_meeting, rule_office, rule_visit
 from .speech import SpeechReader
+from .events import complete_pair, rule_membership_change, rule_other_kinds, rule_talks, rule_treaty_events
 from .rules_ties import (
     rule_agreement, rule_anniversary, rule_mechanism, rule_members_listed, rule_membership, rule_relations,
     rule_treaty_status)
@@ -32,6 +33,7 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
     """Every fact the rules find in the document, merged and linked."""
     arms_state: dict = {}
     speech = SpeechReader(ctx)
+    treaty_memory: dict = {}
     treaty_carry: dict = {}
     for s in ctx.sents:
         first = len(ctx.facts)
@@ -40,6 +42,9 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_membership(ctx, s)
         new += rule_members_listed(ctx, s)
         new += rule_treaty_status(ctx, s, treaty_carry)
+        new += rule_treaty_events(ctx, s, treaty_memory, ctx.facts[first:] + new)
+        new += rule_membership_change(ctx, s)
+        new += rule_other_kinds(ctx, s)
         new += rule_arms(ctx, s, arms_state)
         new += rule_energy(ctx, s)
         new += rule_exercise(ctx, s)
@@ -59,8 +64,10 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_relations(ctx, s)
         new += rule_anniversary(ctx, s)
         new += rule_mechanism(ctx, s)
+        new += rule_talks(ctx, s, ctx.facts[first:] + new)
         new += speech.read(s, ctx.facts[first:] + new)
         ctx.facts.extend(new)
+    complete_pair(ctx, ctx.facts)
     facts = merge(ctx.facts)
     _link_statements(facts, ctx)
     _anchor_states(facts, ctx)
@@ -100,6 +107,10 @@ def same_fact(a: DraftFact, b: DraftFact) -> bool:
     if a.type in ("treaty_status", "membership") and a.fields.get("status") != b.fields.get("status"):
         return False
     if a.type == "office" and a.fields.get("post") != b.fields.get("post"):
+        return False
+    if a.type == "other" and a.fields.get("event") != b.fields.get("event"):
+        return False
+    if a.fields.get("change") != b.fields.get("change"):
         return False
     return ka == kb and all(ka) and a.type in KEY_ROLES
 

@@ -32,6 +32,7 @@ KEY_ROLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "cooperation_mechanism": (("parties",),),
     "energy_cooperation": (("supplier",), ("recipient",)),
     "office": (("person",), ("organization",)),
+    "other": (("participants",),),
 }
 NAME_KEYS = {"exercise": "name", "conference": "title", "agreement": "title", "cooperation_mechanism": "name"}
 _SMALL = {"the", "of", "on", "for", "and", "a", "an", "in", "to", "at", "with", "between", "meeting", "session"}
