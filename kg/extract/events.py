@@ -141,7 +141,7 @@ def rule_treaty_events(ctx: Context, s: Sent, memory: dict, drafted_here: list[D
 
 
 def _treaty_participant(name: str):
-    from ..factsheet import slugify
+    from ..sources.factsheet import slugify
     from .model import Participant
 
     return Participant("treaty", slugify(name), name, "TreatyRegime", False, name)
