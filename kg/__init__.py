@@ -8,6 +8,7 @@ The API every command stands on:
     kg.export("ttl", "build", "kg.ttl")                        # hand it on
     kg.brief("Pakistan", "Russia", "build").save("brief.html")  # the analyst's page
     kg.diff("old-build", "build").summary()                    # what changed between builds
+    kg.check("build")                                          # claims that contradict each other
 
 The functions are looked up lazily (PEP 562), so `import kg` and `kg --help` stay
 cheap; no submodule shares a name with them. The packages below are layered, each
@@ -23,6 +24,7 @@ from .core.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .builder.build import BuildResult, build
+    from .builder.conflicts import check
     from .core.errors import KGError
     from .sparql.named import run as query
     from .render.brief import brief
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _API = {
     "build": ("kg.builder.build", "build"),
     "BuildResult": ("kg.builder.build", "BuildResult"),
+    "check": ("kg.builder.conflicts", "check"),
     "KGError": ("kg.core.errors", "KGError"),
     "export": ("kg.store.export", "export"),
     "query": ("kg.sparql.named", "run"),
@@ -39,7 +42,7 @@ _API = {
     "diff": ("kg.views.changes", "diff"),
 }
 
-__all__ = ["BuildResult", "KGError", "brief", "build", "diff", "export", "query", "__version__"]
+__all__ = ["BuildResult", "KGError", "brief", "build", "check", "diff", "export", "query", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

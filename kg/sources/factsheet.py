@@ -79,15 +79,17 @@ class Fact:
 
     @property
     def reported_done(self) -> bool:
-        """Whether the source reports the fact as done: neither planned nor denied.
+        """Whether the source reports the fact as done: neither planned nor denied (nor a deal only
+        announced or negotiated).
 
         Only such facts yield shortcut triples; a shortcut never says more than its fact.
         """
-        return not (self.planned or self.denied)
+        stage = str(self.values.get("stage", [""])[0])
+        return not (self.planned or self.denied or stage.endswith(("#StageAnnounced", "#StageNegotiated")))
 
     def content_key(self) -> tuple:
-        """What must agree when two documents state the same fact (a reviewer's note and grade need not)."""
-        vals = {k: v for k, v in self.values.items() if k not in ("note", "credibility")}
+        """What must agree when two documents state the same fact (a reviewer's note, grade and deal need not)."""
+        vals = {k: v for k, v in self.values.items() if k not in ("note", "credibility", "deal", "stage", "batches")}
         return (self.type.name, self.date.value(), self.date.qualifier, repr(sorted(vals.items())))
 
 
