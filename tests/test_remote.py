@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import threading
 import urllib.request
@@ -11,7 +12,7 @@ import pytest
 
 from kg.core.errors import KGError
 from kg.sparql.named import named_queries, run
-from kg.store.remote import RemoteConfig, RemoteError, RemoteStore, push
+from kg.store.remote import CATALOG_GRAPH, RemoteConfig, RemoteError, RemoteStore, push
 from kg.store.local import Store
 
 from .conftest import invoke
@@ -76,6 +77,50 @@ def test_a_push_cut_off_half_way_is_finished_by_running_it_again(server, built, 
     assert finished.pushed  # what was cut off is pushed now
     local = Store.open(built)
     assert _answers(remote, "dyad") == _answers(local, "dyad")
+
+
+def test_a_push_cut_off_mid_graph_converges_after_the_document_is_removed(server, raw_copy, tmp_path):
+    import kg
+
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    remote = _remote(server, batch=100)  # several requests per graph, to cut one off in the middle
+    for graph in list(remote.catalog()):  # start empty
+        remote.update(f"DROP SILENT GRAPH <{graph}>")
+        remote.record(graph, None)
+    doc = "000_7ea689264487c6d2"
+    calls = {"n": 0, "loading": False}
+
+    def cut_mid_graph(request, timeout):
+        body = (request.data or b"").decode("utf-8", "replace")
+        if f"graph%2F{doc}" in body and "INSERT+DATA" in body and "digest" not in body:
+            calls["n"] += 1
+            if calls["n"] == 3:  # two batches of that document's graph are in, the rest never arrive
+                raise ConnectionResetError("connection reset by peer")
+        return urllib.request.urlopen(request, timeout=timeout)
+
+    with pytest.raises(RemoteError, match="connection"):
+        push(out, RemoteStore(remote.config, opener=cut_mid_graph))
+    assert calls["n"] == 3
+    (raw_copy / f"{doc}.txt").unlink()
+    (raw_copy / f"{doc}.facts.yaml").unlink()
+    kg.build(raw_copy, out)
+    report = push(out, remote)
+    from kg.core.namespaces import graph_iri
+
+    half = str(graph_iri(doc))
+    assert half in report.removed
+    local = Store.open(out, in_memory=False).oxigraph
+
+    def ask_server(sparql):  # over the server's whole dataset, not the catalog's graphs
+        body, _ = remote._form(server.query_url, [("query", sparql)], "application/sparql-results+json")
+        return json.loads(body)
+
+    on_server = ask_server(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                           f"FILTER (?g != <{CATALOG_GRAPH}>) }}")["results"]["bindings"][0]["n"]["value"]
+    assert int(on_server) == len(local)  # the server holds exactly the build
+    assert ask_server(f"ASK {{ GRAPH <{half}> {{ ?s ?p ?o }} }}")["boolean"] is False
+    assert set(remote.catalog()) == {g.value for g in local.named_graphs()}
 
 
 def test_query_and_export_commands_take_a_store(server, built, tmp_path):

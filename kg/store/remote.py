@@ -16,10 +16,12 @@ and the ontology, and a small catalog graph that lists them with a digest of
 each. Queries name those graphs as the default graph (``default-graph-uri``),
 so they see the union on every server whatever its own default graph is.
 
-`kg push` is idempotent and resumable: a graph whose digest the catalog
-already records is skipped, a changed one is replaced, and the catalog entry
-is written only after the graph is complete, so a push cut off half-way is
-finished by running it again.
+`kg push` is idempotent and converges: a graph whose digest the catalog
+already records is skipped, a changed one is replaced, and graphs the build no
+longer has are dropped. A graph is listed as pending while it loads and gets
+its digest only once complete, so after a push cut off half-way the next push
+reloads that graph, or drops it if its document is gone meanwhile; queries
+leave pending graphs out.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ..core.errors import KGError, QueryError, UsageError
 from ..core.namespaces import KG, KGR
 
 CATALOG_GRAPH = str(KGR["graph/catalog"])
+PENDING = "pending"  # the catalog's digest of a graph being loaded: reloaded, or dropped, by the next push
 GENID = "https://w3id.org/bilateral-kg/.well-known/genid/"
 CONFIG_FILES = ("kg.ini", ".kg.ini", "~/.config/kg/kg.ini")
 ENV = {"query_url": "KG_STORE", "update_url": "KG_UPDATE_URL", "gsp_url": "KG_GSP_URL",
@@ -146,10 +149,11 @@ class RemoteStore:
 
     # ------------------------------------------------------------ queries
     def graphs(self) -> list[str]:
-        """The graphs kg pushed, as the catalog lists them; empty where there is no catalog
-        (a `kg serve` endpoint, or a store filled by other means), whose own default graph is used."""
+        """The graphs kg pushed, as the catalog lists them (not those a push left half-loaded); empty
+        where there is no catalog (a `kg serve` endpoint, or a store filled by other means), whose own
+        default graph is used."""
         if self._graphs is None:
-            self._graphs = sorted(self.catalog())
+            self._graphs = sorted(g for g, digest in self.catalog().items() if digest != PENDING)
         return self._graphs
 
     def execute(self, sparql: str):
@@ -217,10 +221,12 @@ class RemoteStore:
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf-8')}}} }}")
 
     def record(self, graph: str, digest: str | None) -> None:
-        """Write (or, with None, remove) a graph's catalog entry."""
-        self.update(f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{KG}digest> ?d }} }}")
+        """Write (or, with None, remove) a graph's catalog entry, in one request: the old entry
+        is never gone before the new one is there."""
+        update = f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{KG}digest> ?d }} }}"
         if digest is not None:
-            self.update(f'INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{KG}digest> "{digest}" }} }}')
+            update += f' ;\nINSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{KG}digest> "{digest}" }} }}'
+        self.update(update)
         self._graphs = None
 
 
@@ -304,7 +310,9 @@ def push(build: str | Path, remote: RemoteStore, *, progress: Callable[[str], No
         if progress:
             progress(graph)
         triples = contents[graph]
-        remote.record(graph, None)  # not listed while it is incomplete
+        # Listed as pending while it loads: a push cut off here leaves an entry the next push
+        # finds, and reloads the graph or, if the build no longer has it, drops it.
+        remote.record(graph, PENDING)
         remote.replace_graph(graph, triples)
         remote.record(graph, digest)
         report.pushed.append(graph)
