@@ -31,30 +31,39 @@ def main():
 @main.command()
 @RAW_OPTION
 @click.option("--out", default="build", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write kg.ttl, kg.trig and summary.json into.")
+              help="Folder to publish the build in (its store, manifest.json and summary.json).")
+@click.option("--files", is_flag=True, help="Also write kg.ttl and kg.trig into the build (as `kg export` would).")
+@click.option("--page", is_flag=True, help="Also draw the network page, graph.html, into the build.")
+@click.option("--full", is_flag=True, help="Read every document again, even those unchanged since the last build.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @reports_errors
-def build(raw: Path, out: Path, as_json: bool):
+def build(raw: Path, out: Path, files: bool, page: bool, full: bool, as_json: bool):
     """Check the fact sheets and build the graph.
 
     Every fact is checked against the entity registry, the ontology's SHACL
-    shapes and its document (each quote must be found there). Nothing is
-    written unless the whole build succeeds.
+    shapes and its document (each quote must be found there). Only documents
+    changed since the last build are read again. Nothing is published unless
+    the whole build succeeds, and then store and files switch together.
 
     \b
     Example:
         kg build --raw raw --out build
+        kg build --files --page      # also kg.ttl, kg.trig and graph.html
     """
     from .builder.build import build as run_build
 
-    from .render.page import write_page
-
-    result = run_build(raw, out)
+    result = run_build(raw, out, full=full, files=files)
     from .core.textout import safe
 
     for warning in result.warnings:
         click.echo(safe(str(warning)), err=True)
-    page = write_page(out)
+    for note in result.notes:
+        click.echo(f"kg: {safe(note)}", err=True)
+    drawn = None
+    if page:
+        from .render.page import write_page
+
+        drawn = write_page(out)
     if result.drafts:
         click.echo(f"kg: {result.drafts} draft{'s' if result.drafts != 1 else ''} awaiting review, "
                    f"not built (kg review --raw {raw})", err=True)
@@ -63,7 +72,9 @@ def build(raw: Path, out: Path, as_json: bool):
 
         click.echo(json.dumps(result.summary(), indent=2))
         return
-    click.echo(f"built {out}/kg.ttl and {out}/kg.trig from {raw}/")
+    what = f"{len(result.rebuilt)} of {result.documents} document(s) read" if result.rebuilt or result.documents \
+        else "nothing to read"
+    click.echo(f"built {out}/ from {raw}/ ({what})")
     click.echo(f"  documents  {result.documents}")
     click.echo(f"  entities   {result.entities}")
     click.echo(f"  facts      {result.facts}")
@@ -72,7 +83,13 @@ def build(raw: Path, out: Path, as_json: bool):
     click.echo(f"  triples    {result.triples}")
     n = len(result.conflicts)
     click.echo(f"  conflicts  {n}" + (f" (claims that contradict each other: kg check --build {out})" if n else ""))
-    click.echo(f"  page       {page.path} (open it in a browser; it needs no network)")
+    for path in result.files:
+        click.echo(f"  file       {path}")
+    if drawn is not None:
+        click.echo(f"  page       {out / 'graph.html'} (open it in a browser; it needs no network)")
+    else:
+        click.echo(f"  page       not redrawn: `kg viz --build {out}` draws {out / 'graph.html'} "
+                   "for this build (or `kg build --page`)")
 
 
 @main.command()

@@ -20,7 +20,7 @@ SEED_RAW = ROOT / "raw"
 def built(tmp_path_factory) -> Path:
     """A build folder made from the seed raw/ folder."""
     out = tmp_path_factory.mktemp("seed") / "build"
-    kg.build(SEED_RAW, out)
+    kg.build(SEED_RAW, out, files=True)  # with kg.ttl and kg.trig, which tests read as files
     return out
 
 

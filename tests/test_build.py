@@ -46,8 +46,8 @@ def test_summary_counts_every_fact_of_the_seeds(built):
 
 
 def test_build_is_deterministic(tmp_path):
-    kg.build(SEED_RAW, tmp_path / "one")
-    kg.build(SEED_RAW, tmp_path / "two")
+    kg.build(SEED_RAW, tmp_path / "one", files=True)
+    kg.build(SEED_RAW, tmp_path / "two", files=True)
     for name in ("kg.ttl", "kg.trig", "summary.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
@@ -145,7 +145,7 @@ def test_a_fact_stated_by_two_documents_keeps_both_sources(raw_copy, tmp_path):
         "    recipient: Pakistan\n    weapon: Mi-35M\n    manufacturer: Russian Helicopters\n"
         "    quantity: 4\n    date: 2015\n"
         "    quote: Pakistan ordered four Mi-35M helicopters from Russia in 2015\n", encoding="utf-8")
-    result = kg.build(raw_copy, tmp_path / "out")
+    result = kg.build(raw_copy, tmp_path / "out", files=True)
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     fact = KGR["fact/pakistan-orders-mi-35m-2015"]
     docs = {g.value(c, PROV.wasQuotedFrom) for c in g.objects(fact, PROV.wasDerivedFrom)}
@@ -161,6 +161,10 @@ def test_build_cli_prints_a_summary(tmp_path):
     result = invoke("build", "--raw", SEED_RAW, "--out", tmp_path / "b")
     assert result.exit_code == 0, result.output
     assert "documents  2" in result.output and "arms_order" in result.output
+    assert "(2 of 2 document(s) read)" in result.output
+    assert not (tmp_path / "b" / "kg.ttl").exists()  # files only on request
+    result = invoke("build", "--raw", SEED_RAW, "--out", tmp_path / "b", "--files")
+    assert "(0 of 2 document(s) read)" in result.output and f"file       {tmp_path / 'b' / 'kg.ttl'}" in result.output
     assert (tmp_path / "b" / "kg.ttl").is_file()
     as_json = invoke("build", "--raw", SEED_RAW, "--out", tmp_path / "b", "--json")
     assert json.loads(as_json.output)["documents"] == 2
@@ -171,7 +175,7 @@ def test_build_works_from_any_directory_on_a_users_raw_folder(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     result = invoke("build", "--raw", "my-sources")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "build" / "kg.ttl").is_file()
+    assert (tmp_path / "build" / "summary.json").is_file() and (tmp_path / "build" / "store").is_dir()
 
 
 def test_fact_types_the_seeds_do_not_use_build_too(raw_copy, tmp_path):
@@ -189,7 +193,7 @@ def test_fact_types_the_seeds_do_not_use_build_too(raw_copy, tmp_path):
         "    parties: [Pakistan, Russia]\n    location: Moscow\n    date: Thursday\n"
         "    quote: Pakistan and Russia signed an agreement on military-technical cooperation in Moscow.\n",
         encoding="utf-8")
-    result = kg.build(raw_copy, tmp_path / "out")
+    result = kg.build(raw_copy, tmp_path / "out", files=True)
     assert result.facts_by_type["arms_delivery"] == 1 and result.facts_by_type["agreement"] == 1
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     assert (KGR.russia, KG.deliveredArmsTo, KGR.pakistan) in g

@@ -8,13 +8,19 @@ import pytest
 from .conftest import SEED_RAW, invoke
 
 
-def test_build_writes_the_page_beside_the_graph(tmp_path):
+def test_build_writes_the_page_beside_the_graph_when_asked(tmp_path):
     out = tmp_path / "build"
-    result = invoke("build", "--raw", SEED_RAW, "--out", out)
+    result = invoke("build", "--raw", SEED_RAW, "--out", out, "--page")
     assert result.exit_code == 0, result.output
     page = (out / "graph.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
     assert f"page       {out / 'graph.html'}" in result.output
+    # A build without --page does not leave the last build's page behind as if it were current...
+    result = invoke("build", "--raw", SEED_RAW, "--out", out)
+    assert not (out / "graph.html").exists() and "kg viz --build" in result.output
+    # ...and `kg viz` draws it for the current build, in the build folder.
+    result = invoke("viz", "--build", out)
+    assert result.exit_code == 0 and (out / "graph.html").read_text(encoding="utf-8") == page
 
 
 def test_viz_writes_the_views_it_is_asked_for(built, tmp_path):

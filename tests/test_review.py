@@ -317,7 +317,7 @@ def test_a_reviewed_draft_of_seed_004_builds_the_same_graph(raw_copy, tmp_path, 
     review.save()
     assert not draft.exists()
     out = tmp_path / "build"
-    kg.build(raw_copy, out)
+    kg.build(raw_copy, out, files=True)
     from rdflib import Dataset, Graph
 
     assert_isomorphic(Graph().parse(built / "kg.ttl"), Graph().parse(out / "kg.ttl"))

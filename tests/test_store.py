@@ -19,7 +19,7 @@ from kg.builder.validate import check_store, compile_shapes
 
 
 def _files(out):
-    return {name: (out / name).read_bytes() for name in ("kg.ttl", "kg.trig", "summary.json")}
+    return {name: (out / name).read_bytes() for name in ("kg.ttl", "kg.trig", "summary.json", "manifest.json")}
 
 
 def test_rebuilding_after_one_change_redoes_only_that_document(raw_copy, tmp_path):
@@ -31,9 +31,9 @@ def test_rebuilding_after_one_change_redoes_only_that_document(raw_copy, tmp_pat
     sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("quantity: 4", "quantity: 4\n    value: undisclosed"),
                      encoding="utf-8")
-    incremental = kg.build(raw_copy, out)
+    incremental = kg.build(raw_copy, out, files=True)
     assert incremental.rebuilt == ["004_05d95eeefa1e2818"]
-    full = kg.build(raw_copy, tmp_path / "full", full=True)
+    full = kg.build(raw_copy, tmp_path / "full", full=True, files=True)
     assert _files(out) == _files(tmp_path / "full")
     assert export("nq", out) == export("nq", tmp_path / "full")
     assert "undisclosed" in (out / "kg.ttl").read_text(encoding="utf-8")
@@ -45,9 +45,9 @@ def test_removing_a_document_removes_its_graph(raw_copy, tmp_path):
     kg.build(raw_copy, out)
     (raw_copy / "000_7ea689264487c6d2.txt").unlink()
     (raw_copy / "000_7ea689264487c6d2.facts.yaml").unlink()
-    result = kg.build(raw_copy, out)
+    result = kg.build(raw_copy, out, files=True)
     assert result.documents == 1 and result.rebuilt == []
-    assert _files(out) == _files(kg.build(raw_copy, tmp_path / "full", full=True).out)
+    assert _files(out) == _files(kg.build(raw_copy, tmp_path / "full", full=True, files=True).out)
 
 
 def test_a_failed_build_leaves_no_temporary_files(raw_copy, tmp_path):
@@ -58,7 +58,10 @@ def test_a_failed_build_leaves_no_temporary_files(raw_copy, tmp_path):
     with pytest.raises(ValidationError):
         kg.build(raw_copy, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "raw"]
-    assert sorted(p.name for p in out.iterdir()) == ["kg.trig", "kg.ttl", "manifest.json", "store", "summary.json"]
+    names = sorted(p.name for p in out.iterdir())
+    assert [n for n in names if not n.startswith(".gen-")] == [".lock", "current", "manifest.json", "store",
+                                                             "summary.json"]
+    assert len([n for n in names if n.startswith(".gen-")]) == 1  # the failed build's folder is gone
 
 
 def test_on_disk_and_in_memory_give_the_same_answers(built):

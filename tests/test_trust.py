@@ -75,7 +75,7 @@ def test_a_denied_fact_makes_no_shortcut(raw_copy, tmp_path):
         "facts:\n  - type: visit\n    visitor: Khurram Dastgir Khan\n    visiting_state: Pakistan\n"
         "    host: Russia\n    denied: true\n    date: April 2018\n"
         "    quote: Pakistan's defence minister did not travel to Moscow in April\n", encoding="utf-8")
-    kg.build(raw_copy, tmp_path / "out")
+    kg.build(raw_copy, tmp_path / "out", files=True)
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     assert len(set(g.subjects(KG.denied, Literal(True)))) == 1
     assert not list(g.triples((None, KG.visited, None)))

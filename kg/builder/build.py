@@ -3,21 +3,23 @@
 The graph goes into an Oxigraph store on disk (build/store/), one named graph
 per source document (the facts it states, with its own citations), one for the
 registry (the entities those facts name and the concepts they use) and one for
-the ontology. build/kg.ttl (the union of the data graphs) and build/kg.trig
-(the graphs kept apart) are written from the store.
+the ontology. kg.ttl (the union of the data graphs) and kg.trig (the graphs
+kept apart) are written only when asked (``files=True``, `kg build --files`,
+or `kg export` at any time): they cost as much as the rest of a build and
+cannot be updated per document.
 
 The build streams: one document at a time is read, checked and turned into
 quads, so the graph is never held as Python objects. What later steps need
 (each fact's id, type, line and a digest of its content, for checks across
-documents) is kept in build/manifest.json, which also makes rebuilds
-incremental: a document whose text and fact sheet are unchanged is not read
-again, and a changed one has its named graph replaced. The registry, the
-ontology or kg itself changing forces a full rebuild. Either way the result
-is the same bytes as a full build.
+documents) is kept in the build's manifest.json, which also makes rebuilds
+incremental: a document whose text and fact sheet are unchanged (by content,
+not by date) is not read again, and a changed one has its named graph
+replaced. The registry, the ontology or kg itself changing forces a full
+rebuild. Either way the result is the same bytes as a full build.
 
-Nothing is written unless the whole build succeeds: the new store is made
-beside the old one (from a checkpoint of it, when incremental) and swapped in
-at the end, and each file is replaced atomically.
+Nothing is published unless the whole build succeeds: each build is made in
+a folder of its own (from a checkpoint of the current store, when
+incremental) and published by switching one pointer (kg.store.publish).
 """
 
 from __future__ import annotations
@@ -25,9 +27,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +45,7 @@ from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_iri, document_ir
 from ..sources.registry import Registry, load_registry
 from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write, write_store_files
+from ..store import publish
 from .validate import check_store, compile_shapes
 
 REGISTRY_FILE = "entities.yaml"
@@ -110,6 +111,8 @@ class BuildResult:
     drafts: int = 0  # draft sheets awaiting review (kg review), not read
     warnings: list[KGError] = field(default_factory=list)  # problems that do not stop the build
     conflicts: list = field(default_factory=list)  # kg.conflicts.Conflict: claims that cannot all be true
+    folder: Path | None = None  # the published build's own folder (see kg.store.publish)
+    notes: list[str] = field(default_factory=list)  # what a person should know, e.g. why it rebuilt in full
 
     @property
     def facts(self) -> int:
@@ -409,8 +412,10 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _global_digest(raw: Path) -> str:
-    """What every document's graph depends on: the registry, the ontology, and kg's own code."""
-    code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    """What every document's graph depends on: the registry, the ontology, and the code that reads
+    sources and makes quads (kg.core, kg.sources, kg.builder)."""
+    package = Path(__file__).resolve().parent.parent
+    code = [p.read_bytes() for sub in ("core", "sources", "builder") for p in sorted((package / sub).glob("*.py"))]
     return _digest(__version__.encode(), _read_bytes(raw / REGISTRY_FILE),
                    resources.ontology_file().read_bytes(), resources.shapes_file().read_bytes(), *code)
 
@@ -552,19 +557,6 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry) -> tuple[
     return out, warnings, used
 
 
-def _load_manifest(out: Path, global_digest: str) -> dict[str, DocumentEntry] | None:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if data.get("global") != global_digest or not (out / STORE_DIR).is_dir():
-        return None
-    try:
-        return {doc_id: DocumentEntry(**entry) for doc_id, entry in data["documents"].items()}
-    except (TypeError, KeyError):
-        return None
-
-
 def _ontology_quads() -> list[ox.Quad]:
     return list(_ontology_quads_cached())
 
@@ -576,11 +568,15 @@ def _ontology_quads_cached() -> tuple[ox.Quad, ...]:
                  for t in ox.parse(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE))
 
 
-def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = False) -> BuildResult:
+def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = False,
+          files: bool = False) -> BuildResult:
     """Build the graph from ``raw`` into ``out``; return what was built.
 
-    Raises SourceError or ValidationError (listing every problem, each with
-    its file and line) and then leaves ``out`` exactly as it was.
+    ``full`` rebuilds every document even where the previous build could be
+    reused; ``files`` also writes kg.ttl and kg.trig (what `kg export` writes)
+    into the build. Raises SourceError or ValidationError (listing every
+    problem, each with its file and line) and then leaves ``out`` exactly as
+    it was.
     """
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
@@ -602,16 +598,59 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
             problems.append(SourceError(f"no document {stem}.txt beside this fact sheet", path=str(sheet), line=1))
 
     global_digest = _global_digest(raw)
-    previous = None if full else _load_manifest(out, global_digest)
-    # The new store and files are made beside ``out`` and moved in only at the end.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-store-", dir=out.parent))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-files-", dir=out.parent))
-    work.rmdir()  # Oxigraph creates it
-    if previous is not None:
-        ox.Store.read_only(str(out / STORE_DIR)).backup(str(work))
-    store = ox.Store(str(work))
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
     try:
+        with publish.BuildLock(out):
+            publish.clean(out)  # what builds killed before left behind
+            return _build_into(out, raw, doc_paths, doc_ids, sources, problems, global_digest,
+                               full=full, files=files, drafts=drafts)
+    except BaseException:
+        if created and publish.current(out) is None:  # a first build that failed leaves nothing
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str]):
+    """The current build's folder and manifest, if an incremental build can start from it."""
+    folder = publish.current(out)
+    if full or folder is None:
+        return None, None
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        entries = {doc_id: DocumentEntry(**entry) for doc_id, entry in data["documents"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        notes.append(f"the manifest of the previous build cannot be read ({exc}); building in full")
+        return None, None
+    if data.get("global") != global_digest:
+        return None, None  # the registry, the ontology or kg changed: every graph depends on them
+    if not (folder / STORE_DIR).is_dir():
+        notes.append(f"the previous build's store is missing from {out}/; building in full")
+        return None, None
+    return folder, entries
+
+
+def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], sources: Sources,
+                problems: list[KGError], global_digest: str, *, full: bool, files: bool,
+                drafts: int = 0) -> BuildResult:
+    schema = sources.schema
+    notes: list[str] = []
+    prev_folder, previous = _previous_build(out, global_digest, full, notes)
+    # Everything is made in a folder of its own beside the current build, and published
+    # with one rename at the end (kg.store.publish); until then the current build is untouched.
+    folder = publish.new_generation(out)
+    work = folder / STORE_DIR
+    store = None
+    try:
+        if previous is not None:
+            try:
+                ox.Store.read_only(str(prev_folder / STORE_DIR)).backup(str(work))
+            except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
+                notes.append(f"the previous store cannot be read ({exc}); building in full")
+                previous = None
+                shutil.rmtree(work, ignore_errors=True)
+        publish._step("store-ready")
+        store = ox.Store(str(work))
         entries: dict[str, DocumentEntry] = {}
         rebuilt: list[str] = []
         pending: list[ox.Quad] = []
@@ -630,6 +669,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
                 entries[doc_path.stem] = entry
                 rebuilt.append(doc_path.stem)
         _flush(store, pending)
+        publish._step("documents-loaded")
         for gone in sorted(set(previous or {}) - doc_ids):
             store.remove_graph(_iri(graph_iri(gone)))
         found, index = _check_across_documents(entries, schema)
@@ -639,7 +679,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
 
         entity_ids = {e for entry in entries.values() for e in entry.entities}
         concepts = {c for entry in entries.values() for c in entry.concepts}
-        graded, warnings, grade_concepts = grade_quads(entries, registry)
+        graded, warnings, grade_concepts = grade_quads(entries, sources.registry)
         reg_quads, n_entities = registry_quads(sources, entity_ids, concepts | grade_concepts)
         for graph in (_iri(REGISTRY_GRAPH), _iri(ONTOLOGY_GRAPH), _iri(GRADES_GRAPH)):
             if store.contains_named_graph(graph):
@@ -653,6 +693,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         if violations:
             raise ValidationError([_locate(v, index) for v in violations])
         conflicts = _add_conflicts(store)
+        publish._step("checked")
 
         counts = Counter(info[4] for info in index.values())
         manifest = {"kg": __version__, "global": global_digest,
@@ -661,27 +702,23 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
-        # Everything is written beside the old build first, then put in place.
-        staged = write_store_files(store, staging, exclude=[_iri(ONTOLOGY_GRAPH)])
-        for name, text in (("summary.json", json.dumps(summary, indent=2)),
-                           (MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))):
-            atomic_write(staging / name, text + "\n")
-            staged.append(staging / name)
+        written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
+        # The summary last: a build folder with a summary is complete.
+        atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        atomic_write(folder / "summary.json", json.dumps(summary, indent=2) + "\n")
+        store.flush()
         del store
         gc.collect()
-        out.mkdir(exist_ok=True)
-        _swap(work, out / STORE_DIR)
-        for path in staged:
-            os.replace(path, out / path.name)
+        publish._step("written")
+        publish.publish(out, folder)
     except BaseException:
         store = None  # noqa: F841 - drop the handle, so RocksDB closes before its folder goes
         gc.collect()
-        shutil.rmtree(work, ignore_errors=True)
+        if publish.current(out) != folder:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
-                       [out / p.name for p in staged], drafts, warnings, conflicts)
+                       [out / p.name for p in written], drafts, warnings, conflicts, folder=folder, notes=notes)
 
 
 def _add_conflicts(store: ox.Store) -> list:
@@ -702,15 +739,6 @@ def _count_union(store: ox.Store) -> int:
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
         f"FILTER (?g != <{ONTOLOGY_GRAPH}>) }} }}")
     return int(next(iter(result))["n"].value)
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Put the new store in place of the old one; the old goes only after the new is there."""
-    old = target.with_name(f".store-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _locate(v, index: dict[str, list]) -> SourceError:

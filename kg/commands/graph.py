@@ -47,6 +47,10 @@ def viz(events, output, physics, build_dir, **view):
 
     out = sys.stdout if str(output) == "-" else output
     source = take_store(build_dir, view)
+    from .store import Store
+
+    if out is None and isinstance(source, Store):
+        source = build_dir  # drawn into the build it comes from, as build/graph.html (kg.store.publish)
     page = write_page(source, out, make_view(**view), events=events, physics=physics)
     if page.empty_message:
         click.echo(f"kg: warning: {safe(page.empty_message)} The page says so.", err=True)

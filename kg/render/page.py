@@ -425,11 +425,23 @@ def write_page(build: str | Path = "build", out: str | Path | TextIO | None = No
     empty = selection.empty_message() if g.number_of_nodes() == 0 else None
     text = render(g, physics=physics, empty_message=empty)
     path: Path | None = None
-    if out is None:  # beside the build; for a store or a server, in the working folder
-        out = Path(build) / "graph.html" if isinstance(build, (str, Path)) else Path("graph.html")
+    published = None
+    if out is None:  # in the build it was drawn from (kg.store.publish); for a store or a server, the working folder
+        if isinstance(build, (str, Path)):
+            from ..store.publish import current
+
+            published = current(build) or Path(build)
+            out = published / "graph.html"
+        else:
+            out = Path("graph.html")
     if isinstance(out, (str, Path)):
         path = Path(out)
         atomic_write(path, text)
+        if published is not None and published != Path(build):
+            from ..store.publish import link_stable_names
+
+            link_stable_names(Path(build))
+            path = Path(build) / "graph.html"
     else:
         out.write(text)
     return WrittenPage(path, g.number_of_nodes(), g.number_of_edges(), empty)

@@ -273,13 +273,18 @@ def _snapshot(build: Path) -> Path:
     build` has replaced the build meanwhile. It sits inside the build folder,
     on the same file system, so that the links work; close() removes it.
     """
+    from ..store.publish import current
+
     snapshot = Path(tempfile.mkdtemp(prefix=".kg-serve-", dir=build))
     try:
-        ox.Store.read_only(str(build / "store")).backup(str(snapshot / "store"))
-        try:
-            os.link(build / TRIG, snapshot / TRIG)
-        except OSError:
-            shutil.copyfile(build / TRIG, snapshot / TRIG)
+        folder = current(build) or build
+        ox.Store.read_only(str(folder / "store")).backup(str(snapshot / "store"))
+        for name in (TRIG, "summary.json"):
+            if (folder / name).is_file():
+                try:
+                    os.link(folder / name, snapshot / name)
+                except OSError:
+                    shutil.copyfile(folder / name, snapshot / name)
     except OSError as exc:
         shutil.rmtree(snapshot, ignore_errors=True)
         raise NotBuiltError(f"the graph in {build}/ cannot be read ({exc}); run `kg build` again") from None
@@ -348,7 +353,7 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._closed = False
         self._snapshot: Path | None = None
-        if not (self.build / "store").is_dir() or not (self.build / TRIG).is_file():
+        if not (self.build / "store").is_dir():
             raise NotBuiltError(f"no built graph in {self.build}/ (run `kg build` first)")
         if updates:
             self._snapshot = _snapshot(self.build)
@@ -387,11 +392,12 @@ class WorkerPool:
         return sorted(w.process.pid for w in list(self._workers) if w.process.pid)
 
     def _generation(self) -> tuple:
-        """Which graph is on disk: `kg build` swaps in a new store folder and a new kg.trig, so their inodes change."""
+        """Which graph is on disk: `kg build` publishes each build in a folder of its own (kg.store.publish)."""
         if self._snapshot is not None:
             return ()
         try:
-            return tuple((st.st_dev, st.st_ino) for st in (os.stat(self.build / "store"), os.stat(self.build / TRIG)))
+            st = os.stat(self.build / "store")  # through build/current
+            return ((st.st_dev, st.st_ino),)
         except OSError:
             return ()  # mid-swap, or gone: keep what the workers have open
 

@@ -1,13 +1,14 @@
 """Where queries run: the built graph in Oxigraph, on disk by default.
 
-`kg build` leaves an Oxigraph store in build/store/ (RocksDB) and the same
-graph as build/kg.trig. Queries on the on-disk store start at once however
-large the graph, but run several times slower than in memory (bench/README.md);
-loading kg.trig into memory costs about a second per 100k-200k triples. So a
-graph up to IN_MEMORY_MAX_BYTES is queried in memory, a larger one on disk,
-unless the caller (or KG_IN_MEMORY, or `--in-memory/--on-disk`) says otherwise. rdflib's own SPARQL engine is not used: it compares
-xsd:gYear and xsd:gYearMonth wrongly and slows down badly past 100k triples.
-The default graph of every query is the union of all graphs.
+`kg build` leaves an Oxigraph store (RocksDB) in the build's folder
+(kg.store.publish). Queries on the on-disk store start at once however large the
+graph, but run several times slower than in memory (bench/README.md); copying
+the graph into memory first costs about a second per 100k triples. So a small
+graph (up to IN_MEMORY_MAX_TRIPLES) is queried in memory, a larger one on disk,
+unless the caller (or KG_IN_MEMORY, or `--in-memory/--on-disk`) says otherwise.
+rdflib's own SPARQL engine is not used: it compares xsd:gYear and
+xsd:gYearMonth wrongly and slows down badly past 100k triples. The default
+graph of every query is the union of all graphs.
 """
 
 from __future__ import annotations
@@ -22,9 +23,19 @@ from ..core.errors import NotBuiltError, QueryError
 from ..core.namespaces import KGR
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(KGR["graph/ontology"]))
-# Graphs up to this much TriG are loaded into memory (about a second per 50 MB, measured in
-# bench/bench_store.py); queries there run several times faster than on the on-disk store.
-IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024
+# Graphs up to this many triples are copied into memory for a query; larger ones are queried on
+# disk. Measured (bench/README.md): the copy costs about 1 s per 100k triples, while a one-off
+# named query on disk costs well under that up to 1M; so memory pays only for small graphs.
+IN_MEMORY_MAX_TRIPLES = 20_000
+
+
+def _triples(folder: Path) -> int:
+    import json
+
+    try:
+        return int(json.loads((folder / "summary.json").read_text(encoding="utf-8"))["triples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 class Store:
@@ -36,34 +47,44 @@ class Store:
 
     @classmethod
     def open(cls, build: str | Path = "build", *, in_memory: bool | None = None) -> Store:
-        """Open the graph `kg build` wrote into ``build``; raise NotBuiltError if there is none.
+        """Open the graph `kg build` published in ``build``; raise NotBuiltError if there is none.
 
-        ``in_memory``: True loads the graph into memory (from build/kg.trig, at
-        the parser's full speed), False queries the on-disk store directly, and
-        None (the default, or the KG_IN_MEMORY setting) chooses memory for
-        graphs up to IN_MEMORY_MAX_BYTES of TriG, where loading takes about a
-        second, and the disk above.
+        The build's folder is resolved once (kg.store.publish.current), so the store
+        and the files read belong to the same build even while a new one is
+        being published. ``in_memory``: True copies the graph into memory
+        (from kg.trig if the build has it, else from the store), False queries
+        the on-disk store directly, and None (the default, or the KG_IN_MEMORY
+        setting) chooses memory for graphs up to IN_MEMORY_MAX_TRIPLES and the
+        disk above.
         """
+        from .publish import current
+
         build = Path(build)
-        path, trig = build / "store", build / "kg.trig"
-        if not path.is_dir() or not trig.is_file():
+        folder = current(build)
+        path = folder / "store" if folder is not None else build / "store"
+        if folder is None or not path.is_dir():
             raise NotBuiltError(f"no built graph in {build}/ (run `kg build` first)")
         if in_memory is None:
             setting = os.environ.get("KG_IN_MEMORY", "").strip().lower()
-            in_memory = setting in ("1", "true", "yes") if setting else trig.stat().st_size <= IN_MEMORY_MAX_BYTES
-        if in_memory:
-            memory = ox.Store()
-            try:
-                memory.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
-            except (SyntaxError, ValueError, OSError) as exc:
-                raise NotBuiltError(f"{trig} cannot be read ({exc}); run `kg build` again") from None
-            memory.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE,
-                             to_graph=ONTOLOGY_GRAPH)
-            return cls(memory, str(build))
+            in_memory = setting in ("1", "true", "yes") if setting else _triples(folder) <= IN_MEMORY_MAX_TRIPLES
         try:
-            return cls(ox.Store.read_only(str(path)), str(build))
-        except OSError as exc:
+            disk = ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB found it corrupted
             raise NotBuiltError(f"the store in {path} cannot be opened ({exc}); run `kg build` again") from None
+        if not in_memory:
+            return cls(disk, str(build))
+        memory = ox.Store()
+        trig = folder / "kg.trig"
+        try:
+            if trig.is_file():  # the parser is faster than a copy out of RocksDB
+                memory.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+                memory.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE,
+                                 to_graph=ONTOLOGY_GRAPH)
+            else:
+                memory.bulk_extend(disk)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise NotBuiltError(f"the graph in {folder} cannot be read ({exc}); run `kg build` again") from None
+        return cls(memory, str(build))
 
     @classmethod
     def from_files(cls, *paths: str | Path) -> Store:
