@@ -148,7 +148,7 @@ def test_documents_take_their_publishers_grade_and_single_source_facts_are_6(bui
 
 def test_corroboration_by_an_independent_source_raises_credibility(raw_copy, tmp_path):
     _add_second_report(raw_copy, extra_front="reliability: B\n")
-    kg.build(raw_copy, tmp_path / "out")
+    kg.build(raw_copy, tmp_path / "out", files=True)
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     assert g.value(ORDER, KG.credibility) == KG.Credibility2
     assert g.value(ORDER, KG.grade) == Literal("B2")  # the better of C (Quwa) and B
@@ -158,14 +158,14 @@ def test_corroboration_by_an_independent_source_raises_credibility(raw_copy, tmp
 
 def test_the_same_publisher_twice_is_not_corroboration(raw_copy, tmp_path):
     _add_second_report(raw_copy, publisher="Quwa")
-    kg.build(raw_copy, tmp_path / "out")
+    kg.build(raw_copy, tmp_path / "out", files=True)
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     assert g.value(ORDER, KG.grade) == Literal("C6")
 
 
 def test_a_reviewers_credibility_wins(raw_copy, tmp_path):
     _add_second_report(raw_copy, extra_fact="    credibility: 3\n")
-    kg.build(raw_copy, tmp_path / "out")
+    kg.build(raw_copy, tmp_path / "out", files=True)
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     assert g.value(ORDER, KG.credibility) == KG.Credibility3
     assert "reviewer" in str(g.value(ORDER, KG.credibilityNote))
