@@ -47,7 +47,7 @@ def viz(events, output, physics, build_dir, **view):
 
     out = sys.stdout if str(output) == "-" else output
     source = take_store(build_dir, view)
-    from .store import Store
+    from ..store.local import Store
 
     if out is None and isinstance(source, Store):
         source = build_dir  # drawn into the build it comes from, as build/graph.html (kg.store.publish)
