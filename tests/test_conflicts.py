@@ -38,7 +38,7 @@ def contradicted(tmp_path_factory):
     root = tmp_path_factory.mktemp("contradicted")
     shutil.copytree(SEED_RAW, root / "raw")
     _third_document(root / "raw")
-    result = invoke("build", "--raw", root / "raw", "--out", root / "build")
+    result = invoke("build", "--raw", root / "raw", "--out", root / "build", "--files", "--page")
     return root / "build", result
 
 
