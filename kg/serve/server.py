@@ -597,11 +597,12 @@ def make_server(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port:
 
 
 def _memory(limit: int | None) -> str:
+    """The memory limit as the banner says it, after the time limit."""
     if limit is None:
-        return "no memory limit"
+        return " (no memory limit)"
     if resident_bytes(os.getpid()) is None:
-        return "no memory limit (this system does not tell a process's memory)"
-    return f"{limit / 2**20:,.0f} MB of memory"
+        return " (no memory limit: this system does not tell a process's memory)"
+    return f" and {limit / 2**20:,.0f} MB of memory"
 
 
 def _how(in_memory: bool | None) -> str:
@@ -628,10 +629,10 @@ def serve(build_dir: str | Path = "build", host: str = DEFAULT_HOST, port: int =
               f"  graph       {build_dir}/ ({_how(pool.in_memory)})\n"
               f"  workers     {pool.size} processes"
               f"{', network isolated' if pool.network_isolated else ''}\n"
-              f"  limits      {timeout:g} s per query ({heavy_after:g} s makes it long: long ones leave a worker "
-              f"free), {max_rows:,} rows or {max_result_bytes / 2**20:,.0f} MB per result, "
-              f"{_memory(max_query_memory)} per query,\n"
-              f"              {max_connections} connections, {idle_timeout:g} s to send a request\n"
+              f"  limits      {timeout:g} s{_memory(max_query_memory)} per query, {max_rows:,} rows or "
+              f"{max_result_bytes / 2**20:,.0f} MB per result\n"
+              f"  sharing     queries past {heavy_after:g} s are long, and leave a worker free for short ones; "
+              f"{max_connections} connections, {idle_timeout:g} s to send a request\n"
               f"  updates     {'on, with the token, to in-memory copies only' if update_token else 'off'}\n"
               f"Press Ctrl-C to stop.\n")
     out.flush()

@@ -546,11 +546,11 @@ class WorkerPool:
                           f"Narrow it (a LIMIT, more specific patterns, fewer OPTIONALs), or start the "
                           f"server with a longer --timeout.")
 
-    def _too_big(self) -> Answer:
-        return _text(503, f"the query needed more than {self.max_query_memory / 2**20:,.0f} MB of memory, the "
-                          f"server's limit per query, and was stopped. Narrow it (a LIMIT, fewer rows before an "
+    def _too_big(self, what: str = "query") -> Answer:
+        return _text(503, f"the {what} needed more than {self.max_query_memory / 2**20:,.0f} MB of memory, the "
+                          f"server's limit per {what}, and was stopped. Narrow it (a LIMIT, fewer rows before an "
                           f"ORDER BY or GROUP BY, shorter strings), or start the server with a larger "
-                          f"--max-query-memory.")
+                          f"--max-query-mb.")
 
     def _no_room(self) -> Answer:
         return _text(503, f"this query runs long, and the other long ones held every worker but the one kept "
@@ -655,11 +655,17 @@ class WorkerPool:
         # Workers taken from the pool were brought up to date when they were released.
         first, rest = taken[0], taken[1:]
         update = Update(text, base_iri)
-        reply = self._ask(first, {"op": "update", "text": text, "base_iri": base_iri}, self.timeout)
-        if reply is None:
+        sent = self._send(first, {"op": "update", "text": text, "base_iri": base_iri})
+        reply = self._wait(first, self.timeout) if sent else "died"
+        if not isinstance(reply, dict):
             self._replace(first)
             for worker in rest:
                 self._idle.put(worker)
+            if reply == "memory":
+                return self._too_big("update")
+            if reply == "died":
+                return _text(500, "the worker running the update died (out of memory?); it has been replaced, "
+                                  "and the update was not applied")
             return self._overran("update")
         if reply["status"] != 200:
             for worker in taken:
