@@ -728,6 +728,13 @@ def raw_exchange(server, data: bytes, wait: float = 10.0) -> bytes:
         return b"".join(chunks)
 
 
+def wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
 def statuses(answer: bytes) -> list[int]:
     return [int(m.group(1)) for m in re.finditer(rb"(?:^|\n)HTTP/1\.[01] (\d{3}) ", answer)]
 
@@ -803,9 +810,10 @@ def test_a_form_of_millions_of_fields_is_refused_before_it_is_parsed(edge_server
 def test_connections_are_capped_and_a_freed_slot_is_reused(edge_server):
     # Longer than the fixture's 1.5 s, so that a busy machine cannot time the idle connections out first.
     edge_server.idle_timeout = 30.0
+    wait_for(lambda: edge_server.open_connections == 0)  # earlier tests' connections have all closed
     idle = [socket.create_connection(edge_server.server_address[:2]) for _ in range(4)]
     try:
-        time.sleep(0.3)
+        wait_for(lambda: edge_server.open_connections == 4)
         answer = raw_exchange(edge_server, ASK)
         assert statuses(answer) == [503] and b"at most 4 connections" in answer and b"text/plain" in answer
     finally:

@@ -110,6 +110,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.idle_timeout = idle_timeout
         self._thread: threading.Thread | None = None
         self._slots = threading.BoundedSemaphore(max_connections)
+        self._open = 0  # connections being served now
+        self._open_lock = threading.Lock()
         self._refused: queue.Queue[socket.socket] = queue.Queue(maxsize=max_connections)
         self._reading: dict[_Handler, float] = {}  # connections waiting for a request, and until when
         self._reading_lock = threading.Lock()
@@ -124,17 +126,29 @@ class SparqlServer(ThreadingHTTPServer):
             except queue.Full:
                 self.shutdown_request(request)
             return
+        with self._open_lock:
+            self._open += 1
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._slots.release()
+            self._closed_one()
             raise
 
     def process_request_thread(self, request: socket.socket, client_address: object) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self._slots.release()
+            self._closed_one()
+
+    def _closed_one(self) -> None:
+        with self._open_lock:
+            self._open -= 1
+        self._slots.release()
+
+    @property
+    def open_connections(self) -> int:
+        """How many connections are being served now (at most max_connections)."""
+        return self._open
 
     def _refuse_loop(self) -> None:
         body = (f"this server holds at most {self.max_connections} connections at once, and all are open; "
