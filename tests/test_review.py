@@ -327,3 +327,98 @@ def test_a_reviewed_draft_of_seed_004_builds_the_same_graph(raw_copy, tmp_path, 
     ours, seed = Store.open(out), Store.open(built)
     for name in ("membership", "exercises-under", "arms-transfers", "bilateral-exercises", "dyad"):
         assert run(name, ours, {}).dicts() == run(name, seed, {}).dicts(), name
+
+
+# ---------------------------------------------------------------- more of kg add
+
+JSONLD_PAGE = """<!DOCTYPE html><html><head><title>Site title | Wire</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebSite", "name": "Example Wire"},
+ {"@type": ["NewsArticle"], "headline": "India and Vietnam agree on a corvette",
+  "datePublished": "2023-07-22T10:00:00Z", "mainEntityOfPage": {"@id": "https://wire.example/india-vietnam"},
+  "publisher": {"@type": "Organization", "name": "Example Wire"}, "author": [{"name": "B. Writer"}]}]}
+</script></head><body><div itemprop="articleBody">
+<p>India gifted the corvette INS Kirpan to Vietnam in July 2023, the Indian Navy said in a statement.</p>
+<p>The ship sailed from Visakhapatnam and reached Cam Ranh Bay later in the month, officials added.</p>
+<p>It is the first warship India has given to a foreign navy in full operational condition, they said.</p>
+</div><div class="sidebar"><p>Unrelated teaser that is not part of the article body at all.</p></div></body></html>
+"""
+
+
+def test_add_reads_json_ld_when_the_page_has_no_open_graph_tags(raw_copy, tmp_path):
+    page = tmp_path / "wire.html"
+    page.write_text(JSONLD_PAGE, encoding="utf-8")
+    a = add_document(page, raw_copy, draft=False)
+    assert a.meta == {"title": "India and Vietnam agree on a corvette", "publisher": "Example Wire",
+                      "author": "B. Writer", "url": "https://wire.example/india-vietnam",
+                      "published": "2023-07-22", "reference_date": "2023-07-22"}
+    from kg.sources.documents import read_document
+
+    text = read_document(a.document).text
+    assert "INS Kirpan" in text and "Unrelated teaser" not in text
+
+
+def test_add_takes_each_page_of_a_folder(raw_copy, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(ARTICLE, inbox / "a.html")
+    (inbox / "b.html").write_text(JSONLD_PAGE, encoding="utf-8")
+    (inbox / "notes.pdf").write_bytes(b"%PDF")
+    result = invoke("add", inbox, "--raw", raw_copy)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("added ") == 2 and result.stdout.count("drafted ") == 2
+    assert len(list_drafts(raw_copy)) == 2
+
+
+def test_review_finds_a_document_by_stem_name_or_path(added, raw_copy):
+    from kg.core.errors import MissingInputError
+    from kg.review.session import find_document
+
+    for name in (added.document.stem, added.document.name, added.document, added.draft.name):
+        assert find_document(raw_copy, name) == added.document
+    with pytest.raises(MissingInputError, match="no document nothing"):
+        find_document(raw_copy, "nothing")
+
+
+SAVER = """
+import sys
+from kg.review import open_review
+i = 0
+while True:
+    review = open_review(sys.argv[1], sys.argv[2])
+    fact = review.facts[0]
+    review.edit(fact.key, {**fact.data, "note": "pass %d" % i})
+    review.accept(fact.key) if fact.status == "draft" else None
+    review.save()
+    print(i, flush=True)
+    i += 1
+"""
+
+
+@pytest.mark.slow
+def test_a_save_killed_at_any_moment_leaves_every_file_whole(added, raw_copy):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kg.sources.registry import load_registry
+    from kg.sources.schema import load_schema
+
+    rng = random.Random(9)
+    sheet = sheet_path_for(added.document)
+    for _kill in range(6):
+        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(raw_copy), added.document.stem],
+                                stdout=subprocess.PIPE, text=True)
+        proc.stdout.readline()  # one save done, the next under way
+        time.sleep(rng.uniform(0, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        for path in (sheet, added.draft):
+            split_sheet(path.read_text(encoding="utf-8"), str(path))  # whole YAML, a sheet
+        load_registry(raw_copy / "entities.yaml", load_schema())
+        review = open_review(raw_copy, added.document.stem)
+        assert len(review.facts) == added.facts  # each fact once, none lost
+        assert review.facts[0].data["note"].startswith("pass ")
