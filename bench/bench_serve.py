@@ -4,6 +4,14 @@ and to be replaced; how much memory each one holds; and how many small
 queries a second the server answers with several clients at once.
 
     python bench/bench_serve.py [--build build] [--synth-facts 3000] [--runs 30]
+    python bench/bench_serve.py --limits [--build build]
+
+--limits measures what the limits of issue 14 save, each against the same
+server with that limit lifted, in the same process: the server's own memory
+for a result of 2,470 rows of 128 KB (the byte cap), a worker's memory for a
+GROUP_CONCAT of 384 MB (the memory watch), how long a short query waits
+behind two long ones (a worker kept free), and what a form of 8 million
+empty fields costs the server (the field cap).
 
 --synth-facts N also builds a synthetic graph (bench/synth.py, about 35
 triples per fact) and measures it too, with a 100,000-row result among the
@@ -144,12 +152,145 @@ def measure(build: Path, label: str, in_memory: bool | None, runs: int, big: boo
     server.close()
 
 
+def _big_literals(rows: int, aggregate: bool = False) -> str:
+    """Rows that each carry a 128 KB literal (a 16-character string doubled 13 times)."""
+    binds = 'BIND("0123456789abcdef" AS ?a0) ' + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})"
+                                                           for i in range(13))
+    inner = f"{{ ?s ?p ?o VALUES ?k {{ 1 2 }} {binds} }} LIMIT {rows}"
+    if aggregate:
+        return f"SELECT (STRLEN(GROUP_CONCAT(?a13)) AS ?n) WHERE {{ {{ SELECT ?a13 WHERE {inner} }} }}"
+    return f"SELECT ?s ?a13 WHERE {inner}"
+
+
+class _Peak:
+    """The highest resident memory of a process while the block runs, sampled every 10 ms."""
+
+    def __init__(self, pid: int | None = None):
+        import os
+
+        self.pid = pid or os.getpid()
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _rss(self) -> int:
+        from kg.serve.workers import resident_bytes
+
+        return resident_bytes(self.pid) or 0
+
+    def __enter__(self) -> "_Peak":
+        self.start = self._rss()
+        self.peak = self.start
+
+        def watch() -> None:
+            while not self._stop.wait(0.01):
+                self.peak = max(self.peak, self._rss())
+
+        self._thread = threading.Thread(target=watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def grew_mb(self) -> float:
+        return (self.peak - self.start) / 2**20
+
+
+def _curl(url: str, query: str) -> tuple[int, int, float]:
+    """POST a query with curl (another process, so that reading the answer costs the server nothing):
+    status, bytes received, seconds."""
+    import subprocess
+
+    out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}",
+                          "--data-urlencode", f"query={query}", url], capture_output=True, text=True, check=True)
+    status, size, seconds = out.stdout.split()
+    return int(status), int(size), float(seconds)
+
+
+def measure_limits(build: Path) -> None:
+    import subprocess
+
+    from kg.serve.protocol import MAX_FORM_FIELDS
+    from kg.serve.server import make_server
+
+    print("| limit | lifted | in force | ratio |\n|---|---|---|---|")
+
+    # 1. The byte cap: the server's own memory for 2,470 rows of 128 KB (316 MB of literals).
+    query = _big_literals(2470)
+    grew = {}
+    for name, cap in (("lifted", 1 << 40), ("in force", 64 * 2**20)):
+        with make_server(build, "127.0.0.1", 0, workers=2, max_result_bytes=cap, max_query_memory=None,
+                         timeout=120) as server:
+            server.start()
+            with _Peak() as peak:
+                status, size, seconds = _curl(server.url + "sparql", query)
+            grew[name] = (peak.grew_mb, size / 2**20, seconds)
+    (lm, ls, lt), (fm, fs, ft) = grew["lifted"], grew["in force"]
+    print(f"| 2,470 rows of 128 KB: server process grew | {lm:,.0f} MB ({ls:,.0f} MB sent, {lt:.1f} s) | "
+          f"{fm:,.0f} MB ({fs:,.0f} MB sent, {ft:.1f} s) | {fm / max(lm, 1):.2f} |")
+
+    # 2. The memory watch: a worker's peak for a GROUP_CONCAT of 3,000 literals of 128 KB.
+    query = _big_literals(3000, aggregate=True)
+    seen = {}
+    for name, limit in (("lifted", None), ("in force", 256 * 2**20)):
+        with make_server(build, "127.0.0.1", 0, workers=1, max_query_memory=limit, timeout=120) as server:
+            server.start()
+            pid = server.pool.pids[0]
+            with _Peak(pid) as peak:
+                status, _, seconds = _curl(server.url + "sparql", query)
+            seen[name] = (peak.grew_mb, status, seconds)
+    (lm, ls, lt), (fm, fs, ft) = seen["lifted"], seen["in force"]
+    print(f"| GROUP_CONCAT of 384 MB: worker grew (limit 256 MB) | {lm:,.0f} MB, HTTP {ls}, {lt:.1f} s | "
+          f"{fm:,.0f} MB, HTTP {fs}, {ft:.1f} s | {fm / max(lm, 1):.2f} |")
+
+    # 3. A worker kept free: a short query's wait behind two long ones, 2 workers, time limit 4 s.
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    waits = {}
+    for name, heavy_after in (("lifted", 100.0), ("in force", 1.0)):
+        with make_server(build, "127.0.0.1", 0, workers=2, timeout=4.0, heavy_after=heavy_after) as server:
+            server.start()
+            url = server.url + "sparql"
+            longs = [threading.Thread(target=_curl, args=(url, slow)) for _ in range(2)]
+            for t in longs:
+                t.start()
+                time.sleep(0.2)
+            time.sleep(1.3)
+            waits[name] = _curl(url, 'ASK { ?s kg:acronym "SCO" }')[2]
+            for t in longs:
+                t.join()
+    print(f"| a short query behind two long ones: its wait | {waits['lifted']:.2f} s | {waits['in force']:.3f} s | "
+          f"{waits['in force'] / waits['lifted']:.3f} |")
+
+    # 4. The field cap: a form of 8 million empty fields (16 MB), parsed as it was, and answered now.
+    body = b"&" * (16 * 2**20 - 1)
+    t = time.perf_counter()
+    with _Peak() as peak:
+        urllib.parse.parse_qs(body.decode("ascii"), keep_blank_values=True)
+    parse_s, parse_mb = time.perf_counter() - t, peak.grew_mb
+    with make_server(build, "127.0.0.1", 0, workers=1) as server:
+        server.start()
+        with _Peak() as peak:
+            t = time.perf_counter()
+            out = subprocess.run(["curl", "-s", "-H", "Content-Type: application/x-www-form-urlencoded", "-H", "Expect:",
+                                  "--data-binary", "@-", server.url + "sparql"], input=body, capture_output=True)
+            answered = time.perf_counter() - t
+    assert f"more than {MAX_FORM_FIELDS:,} fields" in out.stdout.decode()
+    print(f"| form of 8 million empty fields: time, memory | {parse_s:.1f} s, {parse_mb:,.0f} MB (parse_qs) | "
+          f"{answered:.2f} s, {peak.grew_mb:,.0f} MB (400) | {answered / parse_s:.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=Path("build"))
     parser.add_argument("--synth-facts", type=int, default=0)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--limits", action="store_true", help="measure what the limits save (issue 14)")
     args = parser.parse_args()
+    if args.limits:
+        measure_limits(args.build)
+        return
     for in_memory in (True, False):
         measure(args.build, f"{args.build}/", in_memory, args.runs, big=False)
     if args.synth_facts:
