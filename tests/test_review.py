@@ -422,3 +422,33 @@ def test_a_save_killed_at_any_moment_leaves_every_file_whole(added, raw_copy):
         review = open_review(raw_copy, added.document.stem)
         assert len(review.facts) == added.facts  # each fact once, none lost
         assert review.facts[0].data["note"].startswith("pass ")
+
+
+TRICKY = ['Tom "X": #1', "- starts like a list", "ends with a colon:", "yes", "2019", "null", "a\nnew line",
+          "  padded  ", "[bracketed]", "x, y", "'single'", "%percent", "@at", "emoji ✓ and ‘quotes’", "a # b"]
+
+
+def test_tricky_text_is_written_so_that_yaml_reads_it_back_unchanged():
+    for text in TRICKY:
+        data = {"type": "statement", "topic": text, "about": [text, "Pakistan"], "date": "2019",
+                "quote": text, "speakers": [{"person": text, "role": "keynote address"}]}
+        back = yaml.safe_load("facts:\n" + render_fact(data))["facts"][0]
+        assert back == data, (text, render_fact(data))
+
+
+def test_a_new_entity_with_a_hostile_name_is_written_and_read_back_as_given(added, raw_copy):
+    review = open_review(raw_copy, added.document.stem)
+    name = 'Tom "X": #1 </script><script>alert(1)</script>'
+    entity_id = review.new_entity(name, "Company", aliases=["a, b", "yes"], country="Pakistan", id="tom-x")
+    order = next(f for f in review.facts if f.data["type"] == "arms_order")
+    original = dict(order.data)
+    review.edit(order.key, dict(original, weapon=name))
+    assert "but 'tom \"x\"" in review.fact(order.key).problems[0].lower()  # a company is not a weapon
+    review.edit(order.key, dict(original, manufacturer=name))
+    assert review.fact(order.key).problems == []
+    assert review.save().new_entities == [entity_id]
+    from kg.sources.registry import load_registry
+    from kg.sources.schema import load_schema
+
+    ent = load_registry(raw_copy / "entities.yaml", load_schema())[entity_id]
+    assert (ent.name, ent.aliases, ent.refs) == (name, ["a, b", "yes"], {"country": "pakistan"})

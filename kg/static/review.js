@@ -112,8 +112,12 @@
     }
   }
 
+  // Offsets count code points, as Python does; a JavaScript string counts UTF-16 units, which
+  // differ after a character outside the Basic Multilingual Plane (an emoji, a flag).
+  function codePoints(s) { return Array.from(s); }
+
   function drawDocument(pane) {
-    var text = state.doc.text;
+    var text = codePoints(state.doc.text);
     var cuts = {0: true};
     cuts[text.length] = true;
     state.facts.forEach(function (f) {
@@ -129,8 +133,8 @@
         if (f.status === "rejected") return;
         f.spans.forEach(function (s) { if (s[0] <= a && b <= s[1] && keys.indexOf(f.key) < 0) keys.push(f.key); });
       });
-      if (!keys.length) { pane.appendChild(document.createTextNode(text.slice(a, b))); continue; }
-      var span = el("mark", "hl", text.slice(a, b));
+      if (!keys.length) { pane.appendChild(document.createTextNode(text.slice(a, b).join(""))); continue; }
+      var span = el("mark", "hl", text.slice(a, b).join(""));
       span.dataset.facts = keys.join(" ");
       if (keys.indexOf(selected) >= 0) {
         span.className = "hl sel";
@@ -427,8 +431,8 @@
     var before = document.createRange();
     before.setStart(pane, 0);
     before.setEnd(range.startContainer, range.startOffset);
-    var start = before.toString().length;
-    var end = start + range.toString().length;
+    var start = codePoints(before.toString()).length;
+    var end = start + codePoints(range.toString()).length;
     return end > start ? {start: start, end: end} : null;
   }
 
