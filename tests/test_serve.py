@@ -928,3 +928,13 @@ def test_long_queries_leave_a_worker_free_for_short_ones(built):
         # Each long query had the whole time limit, one after the other: the second ends after the first.
         assert [s for s, _ in long_answers] == [503, 503]
         assert long_answers[1][1] - started > 2 * 4.0 - 1.0
+
+
+def test_a_crashed_worker_is_named_as_such():
+    import signal as signals
+
+    from kg.serve.workers import _death
+
+    assert "segmentation fault" in _death(-signals.SIGSEGV)
+    assert "out of memory" in _death(-signals.SIGKILL)
+    assert "exit code 3" in _death(3)

@@ -80,6 +80,15 @@ class Update:
     base_iri: str | None = None
 
 
+def _death(exitcode: int | None) -> str:
+    """Why a worker process ended, as far as its exit code tells."""
+    if exitcode == -signal.SIGSEGV:
+        return "crashed (a segmentation fault in the query engine, which a query nested very deeply causes)"
+    if exitcode == -signal.SIGKILL:
+        return "was killed (out of memory?)"
+    return f"died (exit code {exitcode})" if exitcode is not None else "died"
+
+
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
     return Answer(status, (message.rstrip("\n") + "\n").encode("utf-8"), headers=headers)
 
@@ -616,8 +625,10 @@ class WorkerPool:
             self._replace(worker)
             return self._too_big()
         if reply == "died" or not isinstance(reply, dict):
+            worker.process.join(1)
+            why = _death(worker.process.exitcode)
             self._replace(worker)
-            return _text(500, "the worker running the query died (out of memory?); it has been replaced")
+            return _text(500, f"the worker running the query {why}; it has been replaced")
         if reply.get("fatal"):
             self._replace(worker)
             return _text(reply["status"], reply["message"])
