@@ -162,7 +162,7 @@ def query(query, list_queries, bindings, fmt, show, build_dir, **server):
         kg query 'SELECT ?s WHERE { ?s kg:memberOf kgr:sco }'
     """
     from .sparql.named import named_queries, prepare, resolve_query, run
-    from .sparql.results import write_graph, write_results
+    from .sparql.results import wikidata_links, write_graph, write_results
 
     if list_queries:
         for name, q in named_queries().items():
@@ -185,7 +185,8 @@ def query(query, list_queries, bindings, fmt, show, build_dir, **server):
     else:
         if fmt in ("ttl", "nt", "jsonld", "trig"):
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
-        write_results(result, buffer, fmt or "table")
+        links = wikidata_links(store, result) if (fmt or "table") == "table" and result.kind == "select" else None
+        write_results(result, buffer, fmt or "table", links=links)
     click.echo(buffer.getvalue(), nl=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyshacl
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
@@ -218,3 +219,66 @@ def test_grades_in_the_timeline_and_network_exports(built, tmp_path):
     assert "grade" in header.split(",") and any(",C6," in line for line in lines)
     assert "grade" in NODE_COLUMNS
 
+
+
+# ---------------------------------------------------------------- Wikidata links
+
+def test_every_registry_entity_says_whether_a_qid_was_verified_and_where():
+    from .conftest import SEED_RAW
+    from kg.sources.registry import load_registry
+
+    registry = load_registry(SEED_RAW / "entities.yaml", load_schema())
+    for ent in registry.entities.values():
+        qid = ent.props.get("wikidata")
+        assert qid is not None, f"{ent.id}: give its QID, or wikidata: none"
+        if qid != "none":
+            assert ent.props.get("wikidata_source"), f"{ent.id}: where was {qid} verified?"
+    verified = {e.id: e.props["wikidata"] for e in registry.entities.values() if e.props["wikidata"] != "none"}
+    assert verified["iaea"] == "Q41984" and verified["pakistan"] == "Q843" and len(verified) == 9
+
+
+def test_qids_show_as_links_in_query_tables(built):
+    result = invoke("query", "--build", built, "SELECT ?e WHERE { VALUES ?e { kgr:pakistan kgr:svi } }")
+    assert result.exit_code == 0, result.output
+    assert "kgr:pakistan https://www.wikidata.org/wiki/Q843" in result.output
+    svi = next(line for line in result.output.splitlines() if "kgr:svi" in line)
+    assert "wikidata" not in svi  # no QID verified for it: no link
+    csv = invoke("query", "--build", built, "-f", "csv", "SELECT ?e WHERE { VALUES ?e { kgr:pakistan } }")
+    assert "wikidata" not in csv.output  # machine formats keep the bare IRI
+
+
+def test_the_page_data_carries_qids(built):
+    from kg.render.page import page_data
+    from kg.views.network import project
+    from kg.views.selection import select
+    from kg.views.ties import load_ties
+
+    ties = load_ties(built)
+    assert ties.entities["pakistan"].wikidata == "Q843" and ties.entities["svi"].wikidata == ""
+    data = page_data(project(select(ties)))
+    rows = {row[0]: row for row in data["nodes"]}
+    assert rows["Pakistan"][9] == "Q843" and rows["Strategic Vision Institute"][9] == ""
+
+
+@pytest.mark.slow
+def test_the_page_links_an_entity_to_its_wikidata_item(browser, built, tmp_path):
+    from kg.render.page import render
+    from kg.views.network import project
+    from kg.views.selection import select
+    from kg.views.ties import load_ties
+
+    from .test_viz_browser import Opened
+
+    path = tmp_path / "page.html"
+    path.write_text(render(project(select(load_ties(built)))), encoding="utf-8")
+    opened = Opened(browser, path)
+    try:
+        page = opened.page
+        page.fill("#search", "Pakistan")
+        page.press("#search", "Enter")
+        page.wait_for_selector("#details a.wikidata")
+        link = page.locator("#details a.wikidata")
+        assert link.get_attribute("href") == "https://www.wikidata.org/wiki/Q843" and link.text_content() == "Q843"
+        opened.assert_clean()
+    finally:
+        opened.close()

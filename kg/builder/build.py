@@ -330,6 +330,8 @@ def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -
                 out.append(ox.Quad(node, _iri(KG.reliability), _iri(KG["Reliability" + str(value)]), graph))
             elif key == "reliability_note":
                 out.append(ox.Quad(node, _iri(KG.reliabilityNote), _lit(str(value)), graph))
+            elif key == "wikidata_source" or (key == "wikidata" and value == "none"):
+                continue  # where the QID was verified, or that none was: the registry's business
             elif key == "wikidata":
                 out.append(ox.Quad(node, _iri(SKOS + "exactMatch"), _iri(f"http://www.wikidata.org/entity/{value}"), graph))
             elif key == "retired":

@@ -155,7 +155,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
     10,000 nodes and 20,000 edges stay a few megabytes:
 
     - ``nodes``: ``[label, x, y, size, entity type index or -1, fact index or -1
-      (events), focus 0/1, country node index or -1, aliases]``;
+      (events), focus 0/1, country node index or -1, aliases, Wikidata QID or ""]``;
     - ``edges``: ``[from, to, label index, fact index, kind (0 tie, 1 role,
       2 related), directed 0/1, curve]``, curve 0 for straight, else the
       roundness, positive bending clockwise;
@@ -234,14 +234,14 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
         x, y = pos.get(node, (0.0, 0.0))
         if data.get("kind") == "event":
             label = _event_label(data["label"], data.get("date", ""), data.get("type_label", ""))
-            node_rows.append([label, x, y, 9, -1, fact_ref(data["fact"]), 0, -1, []])
+            node_rows.append([label, x, y, 9, -1, fact_ref(data["fact"]), 0, -1, [], ""])
             continue
         etype = data.get("entity_type", "")
         base = ENTITY_STYLE.get(etype, ("dot", "#888888", 14))[2]
         size = round(base + min(10.0, 2.0 * math.log2(1 + degree.get(node, 0))), 1)
         aliases = data["aliases"].split("; ") if data.get("aliases") else []
         node_rows.append([_short(data.get("label", str(node)), 40), x, y, size, entity_type_index[etype], -1,
-                          int(node in focus), index.get(data.get("country"), -1), aliases])
+                          int(node in focus), index.get(data.get("country"), -1), aliases, data.get("wikidata", "")])
 
     curves = _curves(edge_list)
     kinds = {"tie": 0, "role": 1, "related": 2}

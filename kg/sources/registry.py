@@ -8,7 +8,8 @@ raw/entities.yaml maps an id (the last part of the entity's IRI) to:
       aliases: [Pakistani]           # other names and misspellings met in sources
       acronym: PK
       iso3166: PK                    # alpha-2; iso3166_alpha3 for alpha-3
-      wikidata: Q843
+      wikidata: Q843                 # verified against a source (wikidata_source), never guessed;
+      wikidata_source: https://...   #   "none" where no QID was verified
       country: pakistan              # for institutions, people, places, weapons
       reliability: B                 # as a publisher: the default NATO AJP-2.1 grade (A-F)
       reliability_note: ...          #   of its documents, and why
@@ -33,6 +34,7 @@ from .schema import Schema
 LITERAL_KEYS = {
     "description", "iso3166", "iso3166_alpha3", "wikidata", "rank", "post_nominals",
     "retired", "designation", "family", "weapon_class", "acronym", "reliability", "reliability_note",
+    "wikidata_source",
 }
 REFERENCE_KEYS = {"country", "manufacturer"}
 KNOWN_KEYS = {"name", "type", "aliases"} | LITERAL_KEYS | REFERENCE_KEYS
@@ -116,8 +118,9 @@ def load_registry(path: Path, schema: Schema) -> Registry:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise fail("aliases must be a list of names", spec.line_of("aliases"))
         props = {k: spec[k] for k in spec if k in LITERAL_KEYS}
-        if "wikidata" in props and not re.fullmatch(r"Q[1-9]\d*", str(props["wikidata"])):
-            raise fail(f"wikidata must be a Q-number, not {props['wikidata']!r}", spec.line_of("wikidata"))
+        if "wikidata" in props and not re.fullmatch(r"Q[1-9]\d*|none", str(props["wikidata"])):
+            raise fail(f"wikidata must be a Q-number, or none where no QID was verified, not {props['wikidata']!r}",
+                       spec.line_of("wikidata"))
         if "reliability" in props:
             try:
                 props["reliability"] = check_reliability(props["reliability"])

@@ -55,12 +55,37 @@ def _json_term(term) -> dict:
     return out
 
 
-def write_table(result: QueryResult, out: TextIO, width: int = 60) -> None:
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+MAX_LINKED = 5_000  # distinct IRIs in a table whose Wikidata links are looked up
+
+
+def wikidata_links(store, result: QueryResult) -> dict[str, str]:
+    """The Wikidata page of each entity IRI in ``result`` that has a QID (skos:exactMatch), by IRI."""
+    iris = sorted({t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)})
+    if not iris or len(iris) > MAX_LINKED:  # one VALUES query; a bigger table goes without links
+        return {}
+    values = " ".join(f"<{i}>" for i in iris)
+    found = store.execute(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        f"SELECT DISTINCT ?e ?m WHERE {{ VALUES ?e {{ {values} }} ?e skos:exactMatch ?m . "
+        f'FILTER (STRSTARTS(STR(?m), "{WIKIDATA_ENTITY}Q")) }}')
+    return {e.value: WIKIDATA_PAGE + m.value[len(WIKIDATA_ENTITY):] for e, m in found.rows}
+
+
+def write_table(result: QueryResult, out: TextIO, width: int = 60, links: dict[str, str] | None = None) -> None:
+    """Write ``result`` as a text table; an IRI found in ``links`` (see wikidata_links) is followed by its link."""
     if result.kind == "ask":
         out.write(("yes" if result.boolean else "no") + "\n")
         return
     headers = result.variables
-    cells = [[textwrap.wrap(compact(t), width) or [""] for t in row] for row in result.rows]
+    links = links or {}
+
+    def text(t) -> str:
+        link = links.get(t.value) if isinstance(t, ox.NamedNode) else None
+        return compact(t) + (f" {link}" if link else "")
+
+    cells = [[textwrap.wrap(text(t) if t is not None else "", width) or [""] for t in row] for row in result.rows]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, lines in enumerate(row):
@@ -78,7 +103,8 @@ def write_table(result: QueryResult, out: TextIO, width: int = 60) -> None:
     out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
 
 
-def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, indent: int | None = 2) -> None:
+def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, indent: int | None = 2,
+                  links: dict[str, str] | None = None) -> None:
     """Write SELECT or ASK results in ``fmt``: table, csv, tsv, json or xml.
 
     ``indent=None`` writes JSON compact, on one line: about three times faster
@@ -87,7 +113,7 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, inden
     if result.kind == "graph":
         raise UsageError("a CONSTRUCT or DESCRIBE query gives triples: choose --format ttl, nt, xml, jsonld or trig")
     if fmt == "table":
-        write_table(result, out)
+        write_table(result, out, links=links)
     elif fmt == "json":
         if result.kind == "ask":
             doc = {"head": {}, "boolean": result.boolean}

@@ -76,9 +76,10 @@
     planned: planned === 1, roles: roles.map(([node, role]) => [node, data.strings[role]]), citations,
     grade: grade || "", conflicts: conflicts || [],
   }));
-  data.nodes = data.nodes.map(([label, x, y, size, type, fact, focus, country, aliases], id) => ({
+  data.nodes = data.nodes.map(([label, x, y, size, type, fact, focus, country, aliases, wikidata], id) => ({
     id, label, x, y, size, event: fact >= 0, fact, type: type >= 0 ? data.entityTypes[type].key : null,
     focus: focus === 1, country: country >= 0 ? country : undefined, aliases,
+    wikidata: /^Q[1-9][0-9]*$/.test(wikidata || "") ? wikidata : "",
   }));
   const pairSize = new Map();
   const pairKey = (a, b) => (a < b ? a + "," + b : b + "," + a);
@@ -463,6 +464,11 @@
     if (n.aliases && n.aliases.length) dl.append(el("dt", { text: "Also" }), el("dd", { text: n.aliases.join("; ") }));
     if (n.country !== undefined) {
       dl.append(el("dt", { text: "Country" }), el("dd", {}, nodeLink(nodeById.get(n.country))));
+    }
+    if (n.wikidata) {
+      const a = el("a", { href: "https://www.wikidata.org/wiki/" + n.wikidata, target: "_blank",
+        rel: "noopener noreferrer", text: n.wikidata, class: "wikidata" });
+      dl.append(el("dt", { text: "Wikidata" }), el("dd", {}, a));
     }
     box.append(dl);
     const facts = [...new Set(data.edges.filter((e) => (e.from === n.id || e.to === n.id) && state.visibleEdges.has(e.id)).map((e) => e.fact))];

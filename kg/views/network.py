@@ -14,7 +14,7 @@ Every node and edge attribute is a plain string, number or boolean (never
 None), so the graph writes to GraphML, GEXF and CSV as it is:
 
 - entity nodes: ``kind="entity"``, ``label``, ``entity_type``, ``type_label``,
-  ``aliases`` ("; "-joined), ``country``, ``iri``;
+  ``aliases`` ("; "-joined), ``country``, ``iri``, ``wikidata`` (a QID, where known);
 - event nodes: ``kind="event"``, ``label``, ``fact``, ``fact_type``,
   ``type_label`` and the fact's date and source attributes;
 - edges: ``kind`` ("tie", "role" or "related"), ``label``, ``relation`` (the
@@ -103,6 +103,8 @@ def project(selection: Selection | Ties, *, events: bool = True) -> nx.MultiDiGr
         attrs: dict[str, object] = {"kind": "entity", "label": ent.name, "entity_type": ent.type,
                                     "type_label": ent.type_label, "aliases": "; ".join(ent.aliases),
                                     "iri": ent.iri}
+        if ent.wikidata:
+            attrs["wikidata"] = ent.wikidata
         if ent.country:
             attrs["country"] = ent.country
         g.add_node(eid, **attrs)
@@ -207,7 +209,7 @@ def _spell(data: dict) -> None:
         data["end"] = data["latest"]
 
 
-NODE_COLUMNS = ("Id", "Label", "kind", "entity_type", "fact_type", "type_label", "aliases", "country",
+NODE_COLUMNS = ("Id", "Label", "kind", "entity_type", "fact_type", "type_label", "aliases", "country", "wikidata",
                 "fact", "date", "precision", "earliest", "latest", "planned", "grade", "quote", "source",
                 "publisher", "url", "iri")
 EDGE_COLUMNS = ("Id", "Source", "Target", "Type", "Label", "kind", "relation", "fact", "fact_type",

@@ -75,6 +75,7 @@ class Entity:
     name: str
     aliases: tuple[str, ...] = ()
     country: str | None = None  # the id of the state it belongs to
+    wikidata: str = ""  # its Wikidata QID (Q843), where the registry gives a verified one
 
 
 @dataclass
@@ -254,6 +255,12 @@ def load_ties(source: Store | str | Path = "build") -> Ties:
         country = row["country"]
         entities[eid] = Entity(eid, iri, _local(cls), labels.get(cls, _local(cls)), row["name"].value,
                                country=_entity_id(country.value) if country is not None else None)
+    for row in _select(store, """
+            SELECT DISTINCT ?e ?match WHERE { ?e skos:exactMatch ?match .
+              FILTER (STRSTARTS(STR(?match), "http://www.wikidata.org/entity/Q")) } ORDER BY ?e ?match"""):
+        ent = entities.get(_entity_id(row["e"].value))
+        if ent is not None and not ent.wikidata:
+            ent.wikidata = row["match"].value.rsplit("/", 1)[-1]
     aliases: dict[str, list[str]] = {}
     for row in _select(store, """
             SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel|kg:acronym ?alias } ORDER BY ?e ?alias"""):
