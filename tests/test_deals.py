@@ -46,7 +46,7 @@ def test_the_seed_order_is_a_deal_at_stage_ordered(store):
 
 def test_announcement_contract_and_two_deliveries_are_one_deal(raw_copy, tmp_path):
     _deal_documents(raw_copy)
-    kg.build(raw_copy, tmp_path / "out")
+    kg.build(raw_copy, tmp_path / "out", files=True)
     (deal,) = run("deals", tmp_path / "out").dicts()
     assert deal["stage"] == "delivered (2 of 2 batches)"
     assert (deal["announced"], deal["ordered"], deal["deliveries"]) == ("2014-11", "2015", "2017-08 (2), 2018-02 (2)")
@@ -69,7 +69,7 @@ def test_an_announced_deal_alone_makes_no_shortcut(tmp_path):
     for stem in ("051_first", "052_second"):
         (raw / f"{stem}.txt").unlink()
         (raw / f"{stem}.facts.yaml").unlink()
-    kg.build(raw, tmp_path / "out")
+    kg.build(raw, tmp_path / "out", files=True)
     g = Graph().parse(tmp_path / "out" / "kg.ttl")
     assert not list(g.triples((None, KG.orderedArmsFrom, None)))
     (deal,) = run("deals", tmp_path / "out").dicts()
