@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from ..sparql.lexer import explain_error, first_keyword, keywords, masked, where
+
 # ------------------------------------------------------------------ formats
 
 # Media types a client may ask for, in the order the server prefers them when
@@ -299,33 +301,11 @@ def _iri(value: str, name: str) -> str:
 
 # ------------------------------------------------------------------ what a query may not do
 
-# Tokens that can hide a keyword, in the order a SPARQL lexer meets them: long
-# and short strings, IRIs, an escaped character in a prefixed name (ex:a\#b,
-# where # does not start a comment) and comments. Oxigraph reads \u escapes
-# only inside strings and IRIs, never in keywords (checked), so a keyword
-# cannot be spelled with escapes; a comment ends at either line break.
-_SKIP = (r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-         r'|"(?:[^"\\\r\n]|\\.)*"' r"|'(?:[^'\\\r\n]|\\.)*'"
-         r'|<[^<>"{}|^`\\\s]*>' r'|\\.' r'|\#[^\r\n]*')
-# A keyword is a whole word: not part of a name, a variable, a prefixed name or a language tag.
-_WORD = r"(?<![\w:?$@])({})(?![\w:])"
-_OUTSIDE = re.compile(rf"(?P<skip>{_SKIP})|{_WORD.format('SERVICE|LOAD')}", re.IGNORECASE | re.DOTALL)
-_RANDOM = re.compile(rf"(?P<skip>{_SKIP})|{_WORD.format('RAND|UUID|STRUUID|NOW|BNODE')}(?=\s*\()",
-                     re.IGNORECASE | re.DOTALL)
-_DATASET = re.compile(rf"(?P<skip>{_SKIP})|{_WORD.format('FROM')}", re.IGNORECASE | re.DOTALL)
-
-
-def _where(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"line {line}, column {column}"
-
-
-def _first_keyword(pattern: re.Pattern, text: str) -> re.Match | None:
-    for m in pattern.finditer(text):
-        if m.group("skip") is None:
-            return m
-    return None
+# Strings, IRIs, escapes and comments are skipped by the one SPARQL lexer (kg.sparql.lexer).
+_OUTSIDE = keywords("SERVICE", "LOAD")
+_RANDOM = keywords("RAND", "UUID", "STRUUID", "NOW", "BNODE", then=r"(?=\s*\()")
+_DATASET = keywords("FROM")
+_where, _first_keyword = where, first_keyword
 
 
 def refuse_outside_requests(text: str) -> None:
@@ -364,18 +344,12 @@ def declares_dataset(text: str) -> bool:
     return _first_keyword(_DATASET, text) is not None
 
 
-_ERROR_AT = re.compile(r"^error at (\d+):(\d+): ")
-
-
 def explain_syntax_error(message: str) -> str:
     """Oxigraph's "error at L:C: ..." as "line L, column C: ...", the way kg query says it."""
-    return _ERROR_AT.sub(lambda m: f"line {m.group(1)}, column {m.group(2)}: ", message, count=1)
+    return explain_error(message)
 
 
-def _masked(text: str) -> str:
-    """``text`` with its strings, IRIs, escapes and comments blanked out (offsets kept), so that a
-    pattern matched on it only meets the operation's own keywords, variables and braces."""
-    return re.sub(_SKIP, lambda m: " " * len(m.group(0)), text, flags=re.DOTALL)
+_masked = masked
 
 
 _STAR = re.compile(r"(?<![\w:?$@])SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.IGNORECASE)

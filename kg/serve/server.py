@@ -517,7 +517,7 @@ class _Handler(BaseHTTPRequestHandler):
                                             update=", sd:SPARQL11Update" if self.server.update_token else "")
         triples = [q.triple for q in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
         out = StringIO()
-        write_graph(QueryResult("graph", triples=triples), out, fmt)
+        write_graph(QueryResult.from_triples(triples), out, fmt)
         ctype = content_type("graph", fmt)
         if fmt == "ttl" and "text/html" in self.headers.get("Accept", ""):
             ctype = "text/plain; charset=utf-8"  # a browser (the page's link) shows it rather than saving it

@@ -181,22 +181,12 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
         return {"status": 400, "message": f"default-graph-uri or named-graph-uri is not an IRI: {exc}"}
     try:
         raw = store.query(text, **kwargs)
-        if isinstance(raw, ox.QueryBoolean):
-            kind, result, truncated = "results", QueryResult("ask", boolean=bool(raw)), False
-        elif isinstance(raw, ox.QuerySolutions):
-            variables = [v.value for v in raw.variables]
-            order = star_variables(text)
-            if order is not None:
-                rank = {name: i for i, name in enumerate(order)}
-                variables.sort(key=lambda name: (rank.get(name, len(rank)), name))
-            rows, truncated = take_within(([solution[v] for v in variables] for solution in raw), max_rows,
-                                          max_bytes, lambda row: sum(map(term_bytes, row)))
-            kind, result = "results", QueryResult("select", variables, rows)
-        else:
-            triples, truncated = take_within(raw, max_rows, max_bytes,
-                                             lambda t: term_bytes(t.subject) + term_bytes(t.predicate)
-                                             + term_bytes(t.object))
-            kind, result = "graph", QueryResult("graph", triples=triples)
+        row_size = lambda row: sum(map(term_bytes, row))  # noqa: E731
+        triple_size = lambda t: term_bytes(t.subject) + term_bytes(t.predicate) + term_bytes(t.object)  # noqa: E731
+        result = QueryResult.from_oxigraph(
+            raw, order=star_variables(text),
+            take=lambda items, unit: take_within(items, max_rows, max_bytes, row_size if unit == "row" else triple_size))
+        kind, truncated = ("graph" if result.kind == "graph" else "results"), result.truncated
     except SyntaxError as exc:
         return {"status": 400, "message": f"SPARQL syntax error: {explain_syntax_error(str(exc))}"}
     except (OSError, RuntimeError, ValueError) as exc:

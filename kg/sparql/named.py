@@ -28,6 +28,7 @@ from ..sources.names import NameIndex
 from ..core.namespaces import KGR, PREFIXES
 from ..store.local import Store
 from ..store.result import QueryResult
+from .lexer import explain_error, parameters, substitute
 
 PARAM_KINDS = ("entity", "date", "int", "string", "iri", "grade")
 
@@ -107,25 +108,6 @@ def resolve_query(spec: str) -> NamedQuery:
 
 # ---------------------------------------------------------------- parameters
 
-_TOKEN = re.compile(
-    r'''(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\''''
-    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*)'''
-    r'''|\$(?P<param>[A-Za-z_]\w*)''')
-
-
-def _slots(text: str) -> set[str]:
-    return {m.group("param") for m in _TOKEN.finditer(text) if m.group("param")}
-
-
-def _substitute(text: str, terms: dict[str, str]) -> str:
-    def repl(m: re.Match) -> str:
-        name = m.group("param")
-        if name is None:
-            return m.group(0)
-        return terms.get(name, m.group(0))
-    return _TOKEN.sub(repl, text)
-
-
 def _literal(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -190,7 +172,7 @@ def prepare(query: NamedQuery, store: Store, bindings: dict[str, str] | None = N
     """The query text with prefixes added and every $parameter replaced."""
     bindings = dict(bindings or {})
     declared = {p.name: p for p in query.params}
-    slots = _slots(query.text)
+    slots = parameters(query.text)
     for name in bindings:
         if name not in slots:
             known = ", ".join(sorted(slots)) or "none"
@@ -203,7 +185,7 @@ def prepare(query: NamedQuery, store: Store, bindings: dict[str, str] | None = N
             raise QueryError(f"the query's parameter ${name} needs a value: --bind {name}=VALUE")
         kind = param.kind if param else _guess_kind(store, value)
         terms[name] = _term(store, kind, value)
-    text = _substitute(query.text, terms)
+    text = substitute(query.text, terms)
     declared_prefixes = set(re.findall(r"(?im)^\s*PREFIX\s+(\w*):", text))
     extra = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared_prefixes)
     return extra + text
@@ -223,6 +205,5 @@ def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = N
     try:
         return store.execute(text)
     except QueryError as exc:
-        exc.message = re.sub(r"error at (\d+):(\d+)",
-                             lambda m: f"line {int(m.group(1)) - added}, column {m.group(2)}", exc.message)
+        exc.message = explain_error(exc.message, added)
         raise

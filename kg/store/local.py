@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from ..core import resources
 from ..core.errors import NotBuiltError, QueryError
 from ..core.namespaces import KGR
+from .result import QueryResult
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(KGR["graph/ontology"]))
 # Graphs up to this many triples are copied into memory for a query; larger ones are queried on
@@ -103,20 +104,12 @@ class Store:
         return len(self._store)
 
     def execute(self, sparql: str):
-        """Run a query over the union of all graphs; return a kg.query.QueryResult."""
-        from .result import QueryResult
-
+        """Run a query over the union of all graphs; return a QueryResult."""
         result = self.query(sparql)
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            try:
-                rows = [[solution[v] for v in variables] for solution in result]
-            except (OSError, RuntimeError, ValueError) as exc:
-                raise QueryError(f"query failed: {exc}") from None
-            return QueryResult("select", variables, rows)
-        return QueryResult("graph", triples=list(result))
+        try:
+            return QueryResult.from_oxigraph(result)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
 
     def query(self, sparql: str):
         """Run SPARQL over the union of all graphs; return pyoxigraph's result."""

@@ -43,6 +43,7 @@ import pyoxigraph as ox
 
 from ..core.errors import KGError, QueryError, UsageError
 from ..core.namespaces import KG, KGR
+from .result import QueryResult
 
 CATALOG_GRAPH = str(KGR["graph/catalog"])
 PENDING = "pending"  # the catalog's digest of a graph being loaded: reloaded, or dropped, by the next push
@@ -157,25 +158,18 @@ class RemoteStore:
         return self._graphs
 
     def execute(self, sparql: str):
-        """Run a query over the union of kg's graphs; return a kg.query.QueryResult."""
-        from .result import QueryResult
-
+        """Run a query over the union of kg's graphs; return a QueryResult."""
         fields = [("query", sparql)] + [("default-graph-uri", g) for g in self.graphs()]
         body, ctype = self._form(self.config.query_url, fields,
                                  "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8")
         ctype = ctype.split(";")[0].strip().lower()
         if ctype in ("application/sparql-results+json", "application/json"):
-            doc = json.loads(body)
-            if "boolean" in doc:
-                return QueryResult("ask", boolean=bool(doc["boolean"]))
-            variables = doc["head"]["vars"]
-            rows = [[_term(b.get(v)) for v in variables] for b in doc["results"]["bindings"]]
-            return QueryResult("select", variables, rows)
+            return QueryResult.from_sparql_json(json.loads(body))
         fmt = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}.get(ctype)
         if fmt is None:
             raise RemoteError(f"{self.config.query_url} answered in {ctype or 'an unknown format'}")
-        return QueryResult("graph", triples=list(ox.parse(body, format=fmt)))
+        return QueryResult.from_triples(ox.parse(body, format=fmt))
 
     def quads(self) -> Iterable[ox.Quad]:
         """Every quad of kg's data graphs (not the ontology or the catalog), graph by graph;
@@ -232,21 +226,6 @@ class RemoteStore:
 
 def _first_lines(text: str, n: int = 3) -> str:
     return " ".join(text.splitlines()[:n])[:400] or "(no message)"
-
-
-def _term(b: dict | None):
-    if b is None:
-        return None
-    kind, value = b["type"], b["value"]
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if "xml:lang" in b:
-        return ox.Literal(value, language=b["xml:lang"])
-    if b.get("datatype"):
-        return ox.Literal(value, datatype=ox.NamedNode(b["datatype"]))
-    return ox.Literal(value)
 
 
 def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:

@@ -1,12 +1,18 @@
 """QueryResult: what a query returned, from a local store, a remote one or a worker.
 
 It lives below both the stores that make it and the named-query layer that runs
-queries (kg.sparql), so neither imports the other for it.
+queries (kg.sparql), so neither imports the other for it. It is made in one of two
+ways: from pyoxigraph's answer (`from_oxigraph`: the local store and kg serve's
+workers) or from a server's SPARQL JSON or RDF (`from_sparql_json`, `from_triples`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
 
 from ..core.errors import UsageError
 
@@ -20,6 +26,7 @@ class QueryResult:
     rows: list[list] = field(default_factory=list)  # pyoxigraph terms or None
     boolean: bool | None = None
     triples: list = field(default_factory=list)
+    truncated: bool = False  # rows (or triples) were left out, by the `take` given to from_oxigraph
 
     # Rows a notebook shows as a table; the row count always says how many there are.
     HTML_ROWS = 200
@@ -61,3 +68,52 @@ class QueryResult:
         count = f"{n} row{'s' if n != 1 else ''}" + (f", the first {self.HTML_ROWS} shown" if n > self.HTML_ROWS else "")
         return (f'<table class="kg-result"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
                 f'<p class="kg-count">{count}</p>')
+
+    @classmethod
+    def from_oxigraph(cls, raw: Any, order: list[str] | None = None,
+                      take: Callable[[Iterable, str], tuple[list, bool]] | None = None) -> QueryResult:
+        """The result of pyoxigraph's Store.query.
+
+        ``order`` puts those variables first, in that order (SELECT *); ``take(items, unit)``
+        ("row" or "triple") chooses which to keep and says whether any were left out
+        (default: all of them)."""
+        keep = take or (lambda items, unit: (list(items), False))
+        if isinstance(raw, ox.QueryBoolean):
+            return cls("ask", boolean=bool(raw))
+        if isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            if order is not None:
+                rank = {name: i for i, name in enumerate(order)}
+                variables.sort(key=lambda name: (rank.get(name, len(rank)), name))
+            rows, truncated = keep(([solution[v] for v in variables] for solution in raw), "row")
+            return cls("select", variables, rows, truncated=truncated)
+        triples, truncated = keep(raw, "triple")
+        return cls("graph", triples=triples, truncated=truncated)
+
+    @classmethod
+    def from_sparql_json(cls, doc: dict) -> QueryResult:
+        """A SPARQL 1.1 Query Results JSON document (a server's answer to SELECT or ASK)."""
+        if "boolean" in doc:
+            return cls("ask", boolean=bool(doc["boolean"]))
+        variables = doc["head"]["vars"]
+        return cls("select", variables, [[_json_term(b.get(v)) for v in variables] for b in doc["results"]["bindings"]])
+
+    @classmethod
+    def from_triples(cls, triples: Iterable) -> QueryResult:
+        """A CONSTRUCT or DESCRIBE result (or any triples to be written as one)."""
+        return cls("graph", triples=list(triples))
+
+
+def _json_term(b: dict | None):
+    if b is None:
+        return None
+    kind, value = b["type"], b["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if "xml:lang" in b:
+        return ox.Literal(value, language=b["xml:lang"])
+    if b.get("datatype"):
+        return ox.Literal(value, datatype=ox.NamedNode(b["datatype"]))
+    return ox.Literal(value)
