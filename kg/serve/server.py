@@ -175,7 +175,9 @@ class SparqlServer(ThreadingHTTPServer):
             if getattr(handler, "reaped", False):
                 return False
             if waiting:
-                self._reading[handler] = time.monotonic() + self.idle_timeout
+                # A second's grace: an idle connection meets its socket timeout first and is closed
+                # without a word; only one that began a request and trickles it is cut off with a 408.
+                self._reading[handler] = time.monotonic() + self.idle_timeout + 1.0
             else:
                 self._reading.pop(handler, None)
             return True
