@@ -149,6 +149,15 @@ def subject_before(s: Sent, pos: int, pred, window: int = 90, coordinate: bool =
     if not cands:
         return []
     head = cands[-1]
+    # "Bulgaria, which also signed the treaty in Luxembourg, ratified it": the subject stands before the
+    # relative clause, and a name inside the clause is not it.
+    rel = re.search(r",\s*(?:which|who)\b[^;\"“”]{0,120},\s*(?:also\s+|then\s+|later\s+)?$", s.text[:pos - s.start])
+    if rel:
+        outer = [m for m in cands if m.end <= s.start + rel.start()]
+        if outer and s.start + rel.start() - outer[-1].end <= 2:
+            head = outer[-1]
+            cands = outer
+            pos = s.start + rel.start()
     gap = s.between(head.end, pos)
     if re.fullmatch(r",?\s+who\s+(?:\w+\s+){0,2}", gap):
         gap = ""  # "King Mohammed VI, who visited Nigeria": the relative pronoun's antecedent

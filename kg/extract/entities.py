@@ -112,7 +112,10 @@ class Gazetteer:
             for d in rec.demonyms:
                 self.demonyms.setdefault(key, set()).add(d)
                 if d not in ref.AMBIGUOUS:
-                    self.add(d, Entry(key, name, "State", known, None, "demonym", None, 2))
+                    rank = 1 if ref.DEMONYM_OF.get(d) == rec.alpha2 else 2
+                    self.add(d, Entry(key, name, "State", known, None, "demonym", None, rank))
+                    if re.search(r"(?:an|i)$", d):  # "Indians", "Omanis": the people stand for their state
+                        self.add(d + "s", Entry(key, name, "State", known, None, "demonym", None, rank + 1))
             if rec.capital:
                 place = self._resolve(rec.capital, "Place")
                 pkey = place or slugify(rec.capital)
@@ -293,6 +296,7 @@ class Recognizer:
                     taken.put(m)
         out = sorted(taken.items, key=lambda m: m.start)
         out = [self._maker_product(text, m) for m in out]
+        out = self._linked_forms(text, out, spans or [(0, len(text))])
         self._metonyms(text, out)
         out = self._surnames(text, out, spans or [(0, len(text))])
         return out
@@ -499,6 +503,36 @@ class Recognizer:
             if state is not None:
                 mentions[i] = Mention(m.start, m.end, m.text, "State", state.key, state.name, state.known,
                                       None, "capital")
+
+    def _linked_forms(self, text: str, mentions: list[Mention], spans) -> list[Mention]:
+        """Names that stand for a mention found elsewhere: an acronym defined in brackets after a full name
+        ("Royal Air Force of Oman (RAFO)", then "RAFO"), and combining forms ("Indo-Oman": India)."""
+        taken = _Occupancy(mentions)
+        acronyms: dict[str, Mention] = {}
+        for m in mentions:
+            if m.type in ("Person", "Place"):
+                continue
+            d = re.match(r"\s*\(([A-Z][A-Za-z]{1,7})\)", text[m.end:m.end + 12])
+            if d and d.group(1) != m.text and sum(c.isupper() for c in d.group(1)) >= 2:
+                acronyms.setdefault(d.group(1), m)
+        by_iso = {v: k for k, v in self.gaz.iso.items()}
+        forms = "|".join(re.escape(f) for f in sorted(ref.COMBINING_FORMS, key=len, reverse=True))
+        combining = re.compile(rf"\b({forms})-(?=[A-Z])")
+        pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in acronyms) + r")\b") if acronyms else None
+        for s, e in spans:
+            if pattern is not None:
+                for a in pattern.finditer(text, s, e):
+                    full = acronyms[a.group(1)]
+                    if a.start() > full.end and taken.free(a.start(), a.end()):
+                        taken.put(Mention(a.start(), a.end(), a.group(1), full.type, full.key, full.name, full.known,
+                                          full.country, "acronym", dict(full.props)))
+            for c in combining.finditer(text, s, e):
+                key = by_iso.get(ref.COMBINING_FORMS[c.group(1)])
+                st = self.gaz.state(key) if key else None
+                if st is not None and taken.free(c.start(), c.end(1)):
+                    taken.put(Mention(c.start(), c.end(1), c.group(1), "State", st.key, st.name, st.known, None,
+                                      "demonym"))
+        return taken.items
 
     def _maker_product(self, text: str, m: Mention) -> Mention:
         """"Sukhoi fighter jets", "Kalashnikov rifles": a maker's name before a kind of weapon names the weapon."""

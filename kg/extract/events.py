@@ -52,7 +52,8 @@ _TREATY_TRIG = re.compile(
     r"acced(?:e|es|ed|ing)\s+to|accession\s+to|denounc(?:e|es|ed)|abandon(?:s|ed)?|terminat(?:e|es|ed)|"
     r"quit|left|leaves)\b", re.I)
 _TREATY_NP = re.compile(
-    r"(?:(?:the|its|their|this|that|a|an)\s+)?(?:country['’]s\s+)?(?:[\w()'’-]+\s+){0,7}?(?:treaty|pact|convention)"
+    r"(?:(?:the|its|their|this|that|a|an)\s+)?(?:country['’]s\s+)?(?:(?!\w+ed\b)[\w()'’-]+\s+){0,7}?"
+    r"(?:treaty|pact|convention)"
     r"(?:\s+(?:to|on|with|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+)?", re.I)
 
 
@@ -73,7 +74,7 @@ def _treaty_name(ctx: Context, s: Sent, a: int, b: int, memory: dict) -> tuple[s
     m = _TREATY_NP.search(seg)
     if m and m.start() <= 12:
         raw = " ".join(m.group(0).split())
-        name = re.sub(r"^(?:the|its|their|this|that|a|an)\s+|^country['’]s\s+", "", raw, flags=re.I)
+        name = re.sub(r"^(?:(?:the|its|their|this|that|a|an)\s+)?(?:country['’]s\s+)?", "", raw, flags=re.I)
         name = re.sub(r"^(?:landmark|historic|bilateral|formal|current)\s+", "", name, flags=re.I)
         bare = re.fullmatch(r"(?:treaty|pact|convention)", name, re.I)
         generic = re.fullmatch(r"(?:[a-z-]+\s+){0,5}(?:treaty|pact|convention)", name)

@@ -71,6 +71,8 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
     facts = merge(ctx.facts)
     _link_statements(facts, ctx)
     _anchor_states(facts, ctx)
+    # A fact none of whose identifying roles is filled says nothing a reviewer could check.
+    facts = [f for f in facts if f.type not in KEY_ROLES or any(_roles(f).get(r) for g in KEY_ROLES[f.type] for r in g)]
     for f in facts:
         f.fields.pop("_synthetic", None)
         f.fields.pop("_span", None)
@@ -89,7 +91,7 @@ def _roles(f: DraftFact) -> dict[str, set[str]]:
 
 
 def same_fact(a: DraftFact, b: DraftFact) -> bool:
-    if a.type != b.type or not dates_compatible(a.date, b.date):
+    if a.type != b.type or not (dates_compatible(a.date, b.date) or _days_apart(a, b) <= _SPAN_DAYS.get(a.type, -1)):
         return False
     ka = identity(a.type, _roles(a), a.fields.get("speaker_as_written"))
     kb = identity(b.type, _roles(b), b.fields.get("speaker_as_written"))
@@ -116,6 +118,16 @@ def same_fact(a: DraftFact, b: DraftFact) -> bool:
 
 
 _LOOK_BACK = 64
+# Events that last days: two days within this many of each other can be the same exercise or visit
+# ("started on Monday", "reviewed the exercise on Wednesday").
+_SPAN_DAYS = {"exercise": 14, "visit": 7}
+
+
+def _days_apart(a: DraftFact, b: DraftFact) -> int:
+    ea, eb = (a.date.earliest() if a.date else None), (b.date.earliest() if b.date else None)
+    if ea is None or eb is None:
+        return 10**6
+    return abs((ea - eb).days)
 
 
 def _merge_keys(f: DraftFact) -> list[tuple]:

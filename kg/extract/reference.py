@@ -15,7 +15,7 @@ from functools import lru_cache
 
 # The press's own forms that the packages lack, by ISO 3166 alpha-2 code.
 EXTRA_STATE_NAMES: dict[str, tuple[str, ...]] = {
-    "US": ("U.S.", "USA", "America", "United States of America"),
+    "US": ("U.S.", "US", "USA", "America", "United States of America"),
     "GB": ("Britain", "Great Britain", "U.K.", "UK"),
     "PH": ("Philippine",), "LA": ("Lao PDR", "Lao"), "CZ": ("Czechia", "Czech Republic"),
     "TR": ("Türkiye", "Turkiye"), "VN": ("Viet Nam",), "MM": ("Burma",), "CI": ("Côte d'Ivoire",),
@@ -257,3 +257,15 @@ def countries() -> tuple[CountryRecord, ...]:
         rec.names.discard(short)
         out.append(rec)
     return tuple(out)
+
+
+# Demonyms several territories share go to the sovereign state news prose means by them.
+DEMONYM_OF = {"American": "US", "British": "GB", "Chinese": "CN", "French": "FR", "Dutch": "NL", "Danish": "DK",
+              "Indian": "IN", "Australian": "AU", "Norwegian": "NO", "Finnish": "FI", "Portuguese": "PT",
+              "Spanish": "ES", "Moroccan": "MA", "Israeli": "IL", "Greek": "GR", "Cypriot": "CY"}
+
+# Combining forms in "Indo-Oman", "Sino-Russian", "Franco-German": the state each stands for (ISO code).
+COMBINING_FORMS = {"Indo": "IN", "Sino": "CN", "Russo": "RU", "Franco": "FR", "Anglo": "GB", "Italo": "IT",
+                   "Turco": "TR", "Greco": "GR", "Nippo": "JP", "Luso": "PT", "Hispano": "ES", "Polono": "PL",
+                   "Serbo": "RS", "Perso": "IR", "Pak": "PK", "Indo-Pak": "IN", "Austro": "AT", "Germano": "DE",
+                   "Americo": "US", "Israeli": "IL", "Sino-Indian": "CN"}

@@ -327,6 +327,8 @@ class SpeechReader:
             return False
         if verb in _CONTINUE and s.idx - last.sentence <= 2:
             return True
+        if speakers[0].via == "pronoun" and s.idx - last.sentence == 1 and self.quotes.span_at(s.start):
+            return True  # "Blair hailed the pipeline. "It will bind us," he said.": one speech act
         before = self.ctx.text[s.start:vpos].rstrip().rstrip(",").rstrip()
         span = self.quotes.span_at(s.start + len(before) - 1) if before else None
         return span is not None and span[0] < s.start and s.idx - last.sentence == 1
@@ -343,8 +345,8 @@ class SpeechReader:
         for other in self.ctx.sents[max(0, s.idx - 12):s.idx + 12]:
             if other.end > span[0] and other.start < span[1] and all(q.start != other.start for q in f.quotes):
                 f.quotes.append(other.quote())
-        own = [q for q in f.quotes if q.start == s.start]
-        f.quotes = own + sorted((q for q in f.quotes if q.start != s.start), key=lambda q: q.start)
+        first = f.quotes[0]
+        f.quotes = [first] + sorted((q for q in f.quotes if q.start != first.start), key=lambda q: q.start)
 
     def _event_content(self, s: Sent, drafted_here: list[DraftFact], vpos: int, speakers: list[Mention]) -> bool:
         """Whether the sentence reports an event the rules drafted ("X has cut ties with Y, Z said")."""
