@@ -220,7 +220,8 @@ _OFFICE_WORDS = (
     r"|Secretary of Defen[cs]e|Energy Minister|Finance Minister|Interior Minister|External Affairs Minister"
     r"|Minister (?:of|for) (?:the )?(?-i:(?:[A-Z][a-z]+ (?:and )?){0,3}?[A-Z][a-z]+)(?=[ ,])|Minister|Secretary[- ]General|Secretary"
     r"|Spokes(?:man|woman|person)|Chief of (?:the )?(?:Air|Army|Naval|Navy|General|Defen[cs]e) Staff"
-    r"|Commander|Chairman|Chairperson|Director[- ]General|Director|Governor|Senator|Crown Prince|King|Emir|Sultan))"
+    r"|Commander|Chairman|Chairperson|Director[- ]General|Director|Governor|Senator|Crown Prince|King|Emir|Sultan"
+    r"|counterpart))"
 )
 _NOT_NAME = {
     "The", "A", "An", "And", "Of", "In", "On", "At", "For", "To", "With", "By", "From", "He", "She", "It", "They",
@@ -273,7 +274,7 @@ _PLACE_AFTER = re.compile(
     rf"(?P<name>[{UPPER}][{LOWER}'’-]+(?:\s+(?:[{UPPER}][{LOWER}'’-]+|de|da|al|el)){{0,3}})")
 _MONTHS_DAYS = set(_NOT_NAME)
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|near|into|visit|visited|visiting|visits|outside|around|toward|towards|via|reached|via)\s+(?:the\s+)?$|,\s*$)")
-_METONYM_NEXT = re.compile(r"^(?:'s|’s|\s+(?:said|says|has|have|had|is|was|will|would|and|announced|warned|urged|wants|"
+_METONYM_NEXT = re.compile(r"^(?:'s|’s|\s+[a-z]+ed\b|\s+(?:said|says|has|have|had|is|was|will|would|and|announced|warned|urged|wants|"
                            r"signed|agreed|accused|rejected|denied|insists|claims|deepens|deepened|strengthens|"
                            r"is\s|supplied|supplies|sent|lending|lends|plans|hopes|expects|considers|views|sees))")
 

@@ -54,7 +54,7 @@ _TREATY_TRIG = re.compile(
 _TREATY_NP = re.compile(
     r"(?:(?:the|its|their|this|that|a|an)\s+)?(?:country['’]s\s+)?(?:(?!\w+ed\b)[\w()'’-]+\s+){0,7}?"
     r"(?:treaty|pact|convention)"
-    r"(?:\s+(?:to|on|with|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+)?", re.I)
+    r"(?:\s+(?:to|on|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+)?", re.I)
 
 
 def _status(verb: str) -> tuple[str, str]:

@@ -43,7 +43,11 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_members_listed(ctx, s)
         new += rule_treaty_status(ctx, s, treaty_carry)
         new += rule_treaty_events(ctx, s, treaty_memory, ctx.facts[first:] + new)
-        new += rule_membership_change(ctx, s)
+        changes = rule_membership_change(ctx, s)
+        for c in changes:  # "suspended Mali's membership": the change, not a membership reported as it stands
+            new = [f for f in new if not (f.type == "membership" and "change" not in f.fields
+                                          and f.keys("member") == c.keys("member"))]
+        new += changes
         new += rule_other_kinds(ctx, s)
         new += rule_arms(ctx, s, arms_state)
         new += rule_energy(ctx, s)
