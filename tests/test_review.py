@@ -452,3 +452,37 @@ def test_a_new_entity_with_a_hostile_name_is_written_and_read_back_as_given(adde
 
     ent = load_registry(raw_copy / "entities.yaml", load_schema())[entity_id]
     assert (ent.name, ent.aliases, ent.refs) == (name, ["a, b", "yes"], {"country": "pakistan"})
+
+
+def test_review_on_a_port_in_use_says_so_without_a_traceback(raw_copy):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = invoke("review", "--raw", raw_copy, "--port", port, "--no-browser")
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_kg_review_prints_an_address_that_serves_the_page(added, raw_copy):
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "review", added.document.stem, "--raw", str(raw_copy),
+                             "--no-browser"], stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{20,}/doc/\S+", line).group(0)
+        assert url.endswith(f"/doc/{added.document.stem}")
+        with urllib.request.urlopen(url, timeout=30) as r:
+            page = r.read().decode("utf-8")
+        assert r.status == 200 and "Content-Security-Policy" in page and added.document.stem in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stderr.close()

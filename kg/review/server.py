@@ -275,10 +275,25 @@ def _operate(review: Review, op: str, args: dict) -> dict:
 
 
 def make_server(raw: str | Path = "raw", port: int = 0, token: str | None = None) -> ReviewServer:
+    """A review server over ``raw`` on 127.0.0.1 (port 0: a free one), not yet serving."""
     raw = Path(raw)
     if not raw.is_dir():
         raise MissingInputError(f"no such folder: {raw}")
-    return ReviewServer(raw, port, token)
+    try:
+        return ReviewServer(raw, port, token)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc} (choose another --port, "
+                         "or 0 for a free one)") from None
+
+
+def can_open_browser() -> bool:
+    """Whether a graphical browser can be opened: on Linux and the BSDs, only with a display
+    (without one, Python's webbrowser may start a text browser in the terminal kg review prints to)."""
+    import os
+
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def serve(raw: str | Path = "raw", doc: str | None = None, *, port: int = 0, open_browser: bool = True,
@@ -291,7 +306,7 @@ def serve(raw: str | Path = "raw", doc: str | None = None, *, port: int = 0, ope
     if doc:
         url = server.doc_url(find_document(Path(raw), doc).stem)
     announce(url)
-    if open_browser:
+    if open_browser and can_open_browser():
         try:
             webbrowser.open(url)
         except webbrowser.Error:

@@ -378,7 +378,7 @@
         }
         var create = el("button", "new-entity", "New entity “" + q + "”…");
         create.type = "button";
-        create.addEventListener("click", function () { newEntityForm(input, found); });
+        create.addEventListener("click", function () { newEntityForm(input, found, fd); });
         found.appendChild(create);
       });
     }
@@ -391,7 +391,7 @@
     };
   }
 
-  function newEntityForm(input, found) {
+  function newEntityForm(input, found, fd) {
     found.textContent = "";
     found.dataset.creating = input.value.trim();
     var box = el("fieldset", "new-entity-form");
@@ -399,7 +399,14 @@
     function field(label, control) { var l = el("label", null, label); l.appendChild(control); box.appendChild(l); return control; }
     var name = field("name ", el("input")); name.value = input.value.trim(); name.name = "ent-name";
     var type = field("type ", el("select")); type.name = "ent-type";
-    state.entity_types.forEach(function (t) { var o = el("option", null, t); o.value = t; type.appendChild(o); });
+    // The role's own class is the likeliest type ("a state", "a place"), where it is one an entity can have.
+    var wanted = String(fd && fd.range || "").replace(/\s+/g, "").toLowerCase();
+    if (wanted === "actor" || wanted === "entity") wanted = "";  // too general to be a guess
+    state.entity_types.forEach(function (t) {
+      var o = el("option", null, t); o.value = t;
+      if (t.toLowerCase() === wanted) o.selected = true;
+      type.appendChild(o);
+    });
     var aliases = field("aliases (; between) ", el("input")); aliases.name = "ent-aliases";
     var qid = field("Wikidata QID ", el("input")); qid.name = "ent-qid"; qid.placeholder = "Q123";
     var country = field("country ", el("input")); country.name = "ent-country";
