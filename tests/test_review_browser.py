@@ -11,7 +11,6 @@ or Playwright is missing.
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
