@@ -147,3 +147,84 @@ def test_compiled_shapes_agree_with_pyshacl_on_broken_graphs(seed_graph, breakag
         g.set((order, KG.earliestDate, Literal("2016-01-01", datatype=XSD.date)))
     theirs, ours = _pyshacl_focus_nodes(g), _ours(g)
     assert theirs and theirs == ours
+
+
+def _same_as_full(raw, out, tmp_path, name):
+    """An incremental build into ``out`` gives the bytes a full build of ``raw`` gives."""
+    incremental = kg.build(raw, out, files=True)
+    full = kg.build(raw, tmp_path / name, full=True, files=True)
+    assert _files(out) == _files(full.out)
+    assert export("nq", out) == export("nq", full.out)  # (the ontology graph has blank nodes: never equal bytes)
+    assert incremental.summary() == full.summary()
+    return incremental
+
+
+def test_incremental_equals_full_after_adds_edits_removals_and_registry_changes(raw_copy, tmp_path):
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    # an added document that states a fact another document states too
+    (raw_copy / "020_other.txt").write_text(
+        "---\ntitle: Deliveries\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
+        "Russia delivered the first two Mi-35M helicopters to Pakistan last month.\n", encoding="utf-8")
+    (raw_copy / "020_other.facts.yaml").write_text(
+        "facts:\n  - type: arms_delivery\n    supplier: Russia\n    recipient: Pakistan\n    weapon: Mi-35M\n"
+        "    quantity: 2\n    date: last month\n"
+        "    quote: Russia delivered the first two Mi-35M helicopters to Pakistan last month.\n", encoding="utf-8")
+    assert _same_as_full(raw_copy, out, tmp_path, "f1").rebuilt == ["020_other"]
+    # an edit
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("quantity: 4", "quantity: 4\n    value: undisclosed"),
+                     encoding="utf-8")
+    assert _same_as_full(raw_copy, out, tmp_path, "f2").rebuilt == ["004_05d95eeefa1e2818"]
+    # a removal, with its facts, quotes and shortcut triples
+    (raw_copy / "020_other.txt").unlink()
+    (raw_copy / "020_other.facts.yaml").unlink()
+    assert _same_as_full(raw_copy, out, tmp_path, "f3").rebuilt == []
+    # a registry change: every graph depends on it
+    reg = raw_copy / "entities.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace("aliases: [Islamic Republic of Pakistan",
+                                                           "aliases: [Islamic Republic of Pakistan, IRP"),
+                   encoding="utf-8")
+    assert len(_same_as_full(raw_copy, out, tmp_path, "f4").rebuilt) == 2
+
+
+def test_a_touch_changes_nothing_and_publishes_nothing(raw_copy, tmp_path):
+    import os
+
+    out = tmp_path / "build"
+    first = kg.build(raw_copy, out)
+    for path in raw_copy.iterdir():
+        os.utime(path)  # newer dates, same content
+    again = kg.build(raw_copy, out)
+    assert again.rebuilt == [] and again.folder == first.folder  # no new build published
+    assert again.summary() == first.summary() and [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert [c.to_dict() for c in again.conflicts] == [c.to_dict() for c in first.conflicts]
+
+
+def test_an_incremental_build_still_checks_the_shapes_of_what_changed(raw_copy, tmp_path):
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("quantity: 4", "quantity: 0"), encoding="utf-8")
+    with pytest.raises(ValidationError) as full:
+        kg.build(raw_copy, tmp_path / "full", full=True)
+    with pytest.raises(ValidationError) as incremental:
+        kg.build(raw_copy, out)
+    assert [str(p) for p in incremental.value.problems] == [str(p) for p in full.value.problems]
+
+
+def test_checks_focused_on_every_graph_find_what_unfocused_checks_find(seed_graph):
+    import pyoxigraph as ox
+
+    from kg.core.namespaces import KG, KGR
+
+    ds = ox.Store()
+    g = ox.NamedNode("https://example.org/g")
+    ds.load(input=seed_graph.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+    order = ox.NamedNode(str(KGR["fact/pakistan-orders-mi-35m-2015"]))
+    ds.remove(next(iter(ds.quads_for_pattern(order, ox.NamedNode(str(KG.supplier)), None))))
+    checks = compile_shapes(load_schema().shapes, load_schema().ontology)
+    everything = {v.focus for v in check_store(ds, checks)}
+    assert everything and everything == {v.focus for v in check_store(ds, checks, graphs=[g.value])}
+    assert check_store(ds, checks, graphs=["https://example.org/other"]) == []
+

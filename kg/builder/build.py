@@ -617,19 +617,19 @@ def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str])
     """The current build's folder and manifest, if an incremental build can start from it."""
     folder = publish.current(out)
     if full or folder is None:
-        return None, None
+        return None, None, {}
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         entries = {doc_id: DocumentEntry(**entry) for doc_id, entry in data["documents"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         notes.append(f"the manifest of the previous build cannot be read ({exc}); building in full")
-        return None, None
+        return None, None, {}
     if data.get("global") != global_digest:
-        return None, None  # the registry, the ontology or kg changed: every graph depends on them
+        return None, None, {}  # the registry, the ontology or kg changed: every graph depends on them
     if not (folder / STORE_DIR).is_dir():
         notes.append(f"the previous build's store is missing from {out}/; building in full")
-        return None, None
-    return folder, entries
+        return None, None, {}
+    return folder, entries, data
 
 
 def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], sources: Sources,
@@ -637,7 +637,14 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                 drafts: int = 0) -> BuildResult:
     schema = sources.schema
     notes: list[str] = []
-    prev_folder, previous = _previous_build(out, global_digest, full, notes)
+    prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
+    digests = {p.stem: _digest(p.read_bytes(), _read_bytes(sheet_path_for(p))) for p in doc_paths}
+    if (previous is not None and not problems and set(previous) == doc_ids
+            and all(previous[d].digest == digests[d] for d in doc_ids)
+            and (not files or (prev_folder / "kg.ttl").is_file())):
+        unchanged = _unchanged(out, prev_folder, prev_data, drafts, notes)
+        if unchanged is not None:  # same content (a `touch` is not a change): nothing to do
+            return unchanged
     # Everything is made in a folder of its own beside the current build, and published
     # with one rename at the end (kg.store.publish); until then the current build is untouched.
     folder = publish.new_generation(out)
@@ -657,7 +664,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         rebuilt: list[str] = []
         pending: list[ox.Quad] = []
         for doc_path in doc_paths:
-            digest = _digest(doc_path.read_bytes(), _read_bytes(sheet_path_for(doc_path)))
+            digest = digests[doc_path.stem]
             old = previous.get(doc_path.stem) if previous else None
             if old is not None and old.digest == digest:
                 entries[doc_path.stem] = old
@@ -682,23 +689,37 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         entity_ids = {e for entry in entries.values() for e in entry.entities}
         concepts = {c for entry in entries.values() for c in entry.concepts}
         graded, warnings, grade_concepts = grade_quads(entries, sources.registry)
-        reg_quads, n_entities = registry_quads(sources, entity_ids, concepts | grade_concepts)
-        for graph in (_iri(REGISTRY_GRAPH), _iri(ONTOLOGY_GRAPH), _iri(GRADES_GRAPH)):
+        # The registry graph depends only on which entities and concepts are used (the registry
+        # file itself is in the global digest): rewritten, and checked, only when they change.
+        registry_key = _digest(*(x.encode() for x in sorted(entity_ids)), b"--",
+                               *(x.encode() for x in sorted(concepts | grade_concepts)))
+        registry_changed = previous is None or prev_data.get("registry") != registry_key
+        if registry_changed:
+            reg_quads, n_entities = registry_quads(sources, entity_ids, concepts | grade_concepts)
+        else:
+            n_entities = int(prev_data.get("entities", 0))
+        for graph in ((_iri(REGISTRY_GRAPH),) if registry_changed else ()) + (_iri(GRADES_GRAPH),) + \
+                ((_iri(ONTOLOGY_GRAPH),) if previous is None else ()):
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
-        store.bulk_extend(reg_quads)
+        if registry_changed:
+            store.bulk_extend(reg_quads)
         store.bulk_extend(graded)
-        store.bulk_extend(_ontology_quads())
+        if previous is None:
+            store.bulk_extend(_ontology_quads())
         store.flush()
 
-        violations = check_store(store, compile_shapes(schema.shapes, schema.ontology))
+        focus = None if previous is None else _focus_graphs(previous, entries, rebuilt, doc_ids, registry_changed)
+        violations = check_store(store, compile_shapes(schema.shapes, schema.ontology), graphs=focus)
         if violations:
             raise ValidationError([_locate(v, index) for v in violations])
         conflicts = _add_conflicts(store)
         publish._step("checked")
 
         counts = Counter(info[4] for info in index.values())
-        manifest = {"kg": __version__, "global": global_digest,
+        manifest = {"kg": __version__, "global": global_digest, "registry": registry_key, "entities": n_entities,
+                    "warnings": [[type(w).__name__, w.message, w.path, w.line] for w in warnings],
+                    "conflicts": [c.to_dict() for c in conflicts],
                     "documents": {k: vars(v) for k, v in sorted(entries.items())}}
         triples = _count_union(store)
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
@@ -721,6 +742,43 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         raise
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
                        [out / p.name for p in written], drafts, warnings, conflicts, folder=folder, notes=notes)
+
+
+def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, DocumentEntry], rebuilt: list[str],
+                  doc_ids: set[str], registry_changed: bool) -> list[str]:
+    """The graphs whose focus nodes an incremental build must check again: the documents read
+    again, those sharing a fact with what they (or removed documents) state or stated, and the
+    registry if it changed. Every other node was checked by an earlier build and nothing it
+    depends on has changed."""
+    touched = set(rebuilt)
+    ids: set[str] = set()
+    for doc in touched | (set(previous) - doc_ids):
+        for entry in (previous.get(doc), entries.get(doc)):
+            if entry is not None:
+                ids.update(entry.facts)
+    touched |= {doc for doc, entry in entries.items() if not ids.isdisjoint(entry.facts)}
+    graphs = sorted(str(graph_iri(doc)) for doc in touched)
+    return graphs + ([str(REGISTRY_GRAPH)] if registry_changed else [])
+
+
+def _unchanged(out: Path, folder: Path, data: dict, drafts: int, notes: list[str]) -> BuildResult | None:
+    """The current build, as the result of a build that found nothing changed; None if its summary is unreadable."""
+    from .conflicts import Conflict, ConflictSide, Source
+
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        kinds = {"SourceWarning": SourceWarning}
+        warnings = [kinds.get(kind, KGError)(message, path=path, line=line)
+                    for kind, message, path, line in data.get("warnings", [])]
+        conflicts = [Conflict(c["kind"], c["reason"], *(
+            ConflictSide(f["fact"], f["label"], f["date"], f["grade"],
+                         [Source(s["title"], s["reliability"], s["quote"]) for s in f["sources"]])
+            for f in c["facts"])) for c in data.get("conflicts", [])]
+        files = [out / name for name in ("kg.ttl", "kg.trig") if (folder / name).is_file()]
+        return BuildResult(out, summary["documents"], summary["entities"], summary["facts_by_type"],
+                           summary["triples"], [], files, drafts, warnings, conflicts, folder=folder, notes=notes)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _add_conflicts(store: ox.Store) -> list:
