@@ -8,15 +8,20 @@ import pytest
 from .conftest import SEED_RAW, invoke
 
 
-def test_build_writes_the_page_beside_the_graph_when_asked(tmp_path):
+def test_build_writes_the_page_beside_the_graph_when_asked(raw_copy, tmp_path):
     out = tmp_path / "build"
-    result = invoke("build", "--raw", SEED_RAW, "--out", out, "--page")
+    result = invoke("build", "--raw", raw_copy, "--out", out, "--page")
     assert result.exit_code == 0, result.output
     page = (out / "graph.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
     assert f"page       {out / 'graph.html'}" in result.output
-    # A build without --page does not leave the last build's page behind as if it were current...
-    result = invoke("build", "--raw", SEED_RAW, "--out", out)
+    # Nothing changed: the page is still this build's.
+    result = invoke("build", "--raw", raw_copy, "--out", out)
+    assert (out / "graph.html").read_text(encoding="utf-8") == page
+    # A changed build without --page does not leave the last build's page behind as if it were current...
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = invoke("build", "--raw", raw_copy, "--out", out)
     assert not (out / "graph.html").exists() and "kg viz --build" in result.output
     # ...and `kg viz` draws it for the current build, in the build folder.
     result = invoke("viz", "--build", out)

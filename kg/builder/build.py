@@ -639,7 +639,13 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
     notes: list[str] = []
     prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
     digests = {p.stem: _digest(p.read_bytes(), _read_bytes(sheet_path_for(p))) for p in doc_paths}
-    if (previous is not None and not problems and set(previous) == doc_ids
+    if previous is not None:
+        try:  # a damaged store is found here, not by a reader later
+            ox.Store.read_only(str(prev_folder / STORE_DIR))
+        except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
+            notes.append(f"the previous store cannot be read ({exc}); building in full")
+            previous = None
+    if (previous is not None and prev_folder != out and not problems and set(previous) == doc_ids
             and all(previous[d].digest == digests[d] for d in doc_ids)
             and (not files or (prev_folder / "kg.ttl").is_file())):
         unchanged = _unchanged(out, prev_folder, prev_data, drafts, notes)
