@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .core import formats
 from .core.version import __version__
 from .commands.options import (BUILD_OPTION, EVENTS_OPTION, RAW_OPTION, make_view, open_store, reports_errors,
                               store_options, view_options)
@@ -141,7 +142,7 @@ def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--bind", "-b", "bindings", multiple=True, metavar="NAME=VALUE",
               help="Set a $parameter of the query (an entity name, a date, a number or text).")
 @click.option("--format", "-f", "fmt", default=None,
-              type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", "trig"]),
+              type=click.Choice(list(dict.fromkeys(formats.names("results") + formats.names("rdf", query_only=True)))),
               help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt, xml, jsonld or trig for CONSTRUCT/DESCRIBE.")
 @click.option("--show", is_flag=True, help="Print the query text, with parameters filled in, instead of running it.")
 @BUILD_OPTION
@@ -183,7 +184,7 @@ def query(query, list_queries, bindings, fmt, show, build_dir, **server):
     if result.kind == "graph":
         write_graph(result, buffer, fmt or "ttl")
     else:
-        if fmt in ("ttl", "nt", "jsonld", "trig"):
+        if fmt in formats.names("rdf") and fmt not in formats.names("results"):
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
         links = wikidata_links(store, result) if (fmt or "table") == "table" and result.kind == "select" else None
         write_results(result, buffer, fmt or "table", links=links)
@@ -192,7 +193,7 @@ def query(query, list_queries, bindings, fmt, show, build_dir, **server):
 
 @main.command()
 @click.option("--format", "-f", "fmt", default="ttl", show_default=True,
-              type=click.Choice(["ttl", "nt", "jsonld", "trig", "xml", "nq", "graphml", "gexf", "csv"]),
+              type=click.Choice(list(dict.fromkeys(formats.names("rdf") + formats.names("network")))),
               help="RDF format (trig, nq and jsonld keep one named graph per source document), or a "
                    "network for Gephi and Cytoscape: graphml, gexf, or csv (nodes.csv and edges.csv).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),

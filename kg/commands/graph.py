@@ -13,6 +13,7 @@ import click
 
 from .options import (BUILD_OPTION, store_options, take_store, EVENTS_OPTION, SINCE_OPTION, TYPES_OPTION,
                    UNTIL_OPTION, make_view, reports_errors, view_options)
+from ..core import formats
 from ..core.textout import safe, write_table
 
 
@@ -65,7 +66,7 @@ def viz(events, output, physics, build_dir, **view):
 @UNTIL_OPTION
 @TYPES_OPTION
 @click.option("--format", "-f", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "json"]), help="How to print the chronology.")
+              type=click.Choice(formats.names("timeline")), help="How to print the chronology.")
 @click.option("--quotes", is_flag=True, help="Print each fact's quotes and sources under it (table format).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw facts per year by type to FILE (.png, .svg or .pdf).")
@@ -101,7 +102,7 @@ def timeline(a, b, since, until, types, fmt, quotes, plot, build_dir, **server):
 @click.group(invoke_without_command=True)
 @view_options
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many to list in each ranking.")
-@click.option("--format", "-f", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.option("--format", "-f", "fmt", default="table", show_default=True, type=click.Choice(formats.names("analysis")))
 @BUILD_OPTION
 @store_options
 @click.pass_context

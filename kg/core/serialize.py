@@ -15,20 +15,16 @@ from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
+from . import formats
 from .namespaces import KGR, PREFIXES
 
 # Extra prefixes for output only, so that fact and document IRIs read short.
 OUTPUT_PREFIXES = {**{p: str(ns) for p, ns in PREFIXES.items()},
                    "fact": str(KGR) + "fact/", "doc": str(KGR) + "doc/", "graph": str(KGR) + "graph/"}
 
-# Formats by the name users give them: Oxigraph's format, and whether it keeps named graphs.
-FORMATS = {
-    "ttl": (ox.RdfFormat.TURTLE, False), "turtle": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False), "ntriples": (ox.RdfFormat.N_TRIPLES, False),
-    "xml": (ox.RdfFormat.RDF_XML, False), "rdfxml": (ox.RdfFormat.RDF_XML, False),
-    "jsonld": (ox.RdfFormat.JSON_LD, True), "json-ld": (ox.RdfFormat.JSON_LD, True),
-    "trig": (ox.RdfFormat.TRIG, True), "nq": (ox.RdfFormat.N_QUADS, True), "nquads": (ox.RdfFormat.N_QUADS, True),
-}
+# RDF formats by every name users give them (kg.core.formats): Oxigraph's format, and
+# whether it keeps named graphs.
+FORMATS = {name: (f.rdf, f.quads) for f in formats.TABLE if f.kind == "rdf" for name in (f.name, *f.aliases)}
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

@@ -26,24 +26,34 @@ def safe(text: object) -> str:
 
 
 def write_table(headers: Sequence[str], rows: Sequence[Sequence[object]], out: TextIO,
-                widths: Sequence[int] | None = None) -> None:
+                widths: Sequence[int] | int | None = None, grid: bool = False) -> None:
     """Write ``rows`` under ``headers`` as aligned columns, wrapping cells at ``widths``.
 
-    Cells are passed through ``safe``; a width of 0 means the column is not wrapped.
+    Every cell goes through ``safe``; a width of 0 means the column is not wrapped, and
+    one number wraps every column there. ``grid`` draws rules around every cell (the
+    look of `kg query`); otherwise columns are set apart by spaces (`kg timeline`).
     """
+    if isinstance(widths, int):
+        widths = [widths] * len(headers)
     limits = list(widths) if widths else [0] * len(headers)
     cells = [[textwrap.wrap(safe(v), w) if w else [safe(v)] for v, w in zip(row, limits)] for row in rows]
     cells = [[lines or [""] for lines in row] for row in cells]
-    sizes = [len(h) for h in headers]
+    heads = [safe(h) for h in headers]
+    sizes = [len(h) for h in heads]
     for row in cells:
         for i, lines in enumerate(row):
             sizes[i] = max(sizes[i], *(len(line) for line in lines))
 
     def line(values: Sequence[str]) -> str:
+        if grid:
+            return "| " + " | ".join(v.ljust(s) for v, s in zip(values, sizes)) + " |\n"
         return "  ".join(v.ljust(s) for v, s in zip(values, sizes)).rstrip() + "\n"
 
-    out.write(line(headers))
-    out.write(line(["-" * s for s in sizes]))
+    rule = "+" + "+".join("-" * (s + 2) for s in sizes) + "+\n"
+    out.write((rule if grid else "") + line(heads))
+    out.write(rule.replace("-", "=") if grid else line(["-" * s for s in sizes]))
     for row in cells:
-        for k in range(max(len(c) for c in row)):
+        for k in range(max((len(c) for c in row), default=1)):
             out.write(line([c[k] if k < len(c) else "" for c in row]))
+        if grid:
+            out.write(rule)

@@ -18,10 +18,7 @@ only on small graphs, starting from those positions and stopping once settled.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import json
 import math
 from collections import defaultdict
 from collections.abc import Iterator
@@ -34,6 +31,7 @@ import networkx as nx
 
 from . import layout
 from ..core import resources
+from ..core.html import csp_hash, script_json  # noqa: F401  (kg.render.page.script_json, as before)
 from ..core.errors import KGError
 from ..views.network import project
 from .palette import ENTITY_STYLE, fact_color
@@ -60,21 +58,6 @@ class PageError(KGError):
 
 
 # ---------------------------------------------------------------- escaping
-
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def script_json(value: object) -> str:
-    """``value`` as JSON that is safe inside an HTML <script> element: no ``<``,
-    ``>`` or ``&`` (so no ``</script>`` or ``<!--``), and no U+2028/U+2029."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text) if any(ch in text for ch in _JSON_ESCAPES) else text
-
-
-def csp_hash(text: str) -> str:
-    """The CSP source expression that allows exactly this inline script or style."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
 
 def _check_inline(name: str, text: str) -> str:
     lowered = text.lower()

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..core import formats
 from ..core.errors import UsageError
 from .palette import fact_color
 from ..core.textout import safe, write_table
 from ..views.ties import Entity, Fact, Ties
 from ..views.selection import View, dyad, select
 
-TIMELINE_FORMATS = ("table", "csv", "json")
+TIMELINE_FORMATS = formats.names("timeline")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 

@@ -11,15 +11,13 @@ that it cannot close the element, and is put on screen with textContent.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..core.errors import KGError
+from ..core.html import csp_hash, script_json
 from ..core.namespaces import PREFIXES
 
 
@@ -65,19 +63,6 @@ def examples(build: str | Path) -> list[Example]:
             text = named.text
         out.append(Example(name, named.title, text))
     return out
-
-
-def script_json(data: object) -> str:
-    """JSON that is safe inside a <script> element: no <, > or & that could end it or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
-
-
-def _hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 STYLE = """
@@ -278,7 +263,7 @@ SCRIPT = r"""
 def content_security_policy() -> str:
     """The page's policy: its own inline script and style only, and requests to its own server only."""
     return ("default-src 'none'; "
-            f"script-src {_hash(SCRIPT)}; style-src {_hash(STYLE)}; "
+            f"script-src {csp_hash(SCRIPT)}; style-src {csp_hash(STYLE)}; "
             "connect-src 'self'; img-src 'none'; font-src 'none'; object-src 'none'; frame-src 'none'; "
             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 

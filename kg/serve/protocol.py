@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from ..core import formats
 from ..sparql.lexer import explain_error, first_keyword, keywords, masked, where
 
 # ------------------------------------------------------------------ formats
@@ -36,19 +37,10 @@ GRAPH_MEDIA: list[tuple[str, str]] = [
     ("application/x-turtle", "ttl"),
     ("text/plain", "nt"),
 ]
-# What a response says it is, by kind of result and kg.results format name.
+# What a response says it is, by kind of result and format name (kg.core.formats).
 CONTENT_TYPES: dict[tuple[str, str], str] = {
-    ("results", "json"): "application/sparql-results+json",
-    ("results", "xml"): "application/sparql-results+xml",
-    ("results", "csv"): "text/csv; charset=utf-8",
-    ("results", "tsv"): "text/tab-separated-values; charset=utf-8",
-    ("results", "table"): "text/plain; charset=utf-8",
-    ("graph", "ttl"): "text/turtle; charset=utf-8",
-    ("graph", "nt"): "application/n-triples",
-    ("graph", "jsonld"): "application/ld+json",
-    ("graph", "xml"): "application/rdf+xml",
-    ("graph", "trig"): "application/trig; charset=utf-8",
-}
+    ("results" if f.kind == "results" else "graph", f.name): f.media_type
+    for f in formats.TABLE if f.kind == "results" or (f.kind == "rdf" and f.query)}
 # Short names for the format= parameter (as Virtuoso, Fuseki and YASGUI send it).
 FORMAT_NAMES: dict[str, dict[str, str]] = {
     "results": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import csv
 import json
-import textwrap
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ..core import formats
 from ..core.errors import UsageError
 from ..core.namespaces import PREFIXES
+from ..core.textout import write_table as write_text_table
 from ..store.result import QueryResult
 
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("ttl", "nt", "xml", "jsonld", "trig")
+TABLE_FORMATS = formats.names("results")
+GRAPH_FORMATS = formats.names("rdf", query_only=True)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -85,21 +86,8 @@ def write_table(result: QueryResult, out: TextIO, width: int = 60, links: dict[s
         link = links.get(t.value) if isinstance(t, ox.NamedNode) else None
         return compact(t) + (f" {link}" if link else "")
 
-    cells = [[textwrap.wrap(text(t) if t is not None else "", width) or [""] for t in row] for row in result.rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        for i, lines in enumerate(row):
-            widths[i] = max(widths[i], *(len(line) for line in lines))
-    sep = "+" + "+".join("-" * (w + 2) for w in widths) + "+\n"
-
-    def line(values: list[str]) -> str:
-        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |\n"
-
-    out.write(sep + line(headers) + sep.replace("-", "="))
-    for row in cells:
-        for k in range(max(len(c) for c in row) if row else 1):
-            out.write(line([c[k] if k < len(c) else "" for c in row]))
-        out.write(sep)
+    table_rows = [[text(t) if t is not None else "" for t in row] for row in result.rows]
+    write_text_table(headers, table_rows, out, widths=width, grid=True)
     out.write(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n")
 
 

@@ -9,10 +9,11 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..core.errors import UsageError
+from ..core import formats
 from ..core.serialize import FORMATS, atomic_output, write
 from .local import ONTOLOGY_GRAPH, Store
 
-EXPORT_FORMATS = ("ttl", "nt", "jsonld", "trig", "xml", "nq")
+EXPORT_FORMATS = formats.names("rdf")
 
 
 def export(fmt: str = "ttl", build="build", out: str | Path | BinaryIO | None = None,

@@ -39,12 +39,13 @@ from typing import TextIO
 
 import networkx as nx
 
+from ..core import formats
 from ..core.errors import UsageError
 from ..core.serialize import atomic_write
 from .ties import Fact, Pair, Ties, load_ties
 from .selection import Selection, View, select
 
-NETWORK_FORMATS = ("graphml", "gexf", "csv")
+NETWORK_FORMATS = formats.names("network")
 SEPARATOR = " | "
 
 
