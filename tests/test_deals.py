@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Graph
 
 import kg
@@ -85,3 +86,58 @@ def test_an_unknown_stage_is_refused_with_file_and_line(raw_copy, tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert ("052_second.facts.yaml:8: arms_delivery: 'stage' must be one of announced, delivered, in_service, "
             "negotiated, ordered, not 'shipped'") in result.output
+
+
+def test_the_page_draws_a_deal_once_and_lists_its_stages(raw_copy, tmp_path):
+    from kg.render.page import page_data
+    from kg.views.network import project
+    from kg.views.selection import select
+    from kg.views.ties import load_ties
+
+    _deal_documents(raw_copy)
+    kg.build(raw_copy, tmp_path / "out")
+    ties = load_ties(tmp_path / "out")
+    assert ties.facts["mi-35m-announced"].planned and ties.facts["mi-35m-batch-2"].stage == "delivered"
+    g = project(select(ties))
+    deal_facts = {"mi-35m-announced", "pakistan-orders-mi-35m-2015", "mi-35m-batch-1", "mi-35m-batch-2"}
+    drawn = {d["fact"] for _, d in g.nodes(data=True) if "fact" in d} | {d["fact"] for *_, d in g.edges(data=True)}
+    assert drawn & deal_facts == {"mi-35m-batch-2"}  # one node for the deal: its furthest stage
+    data = page_data(g)
+    rows = [r for r in data["facts"] if len(r) > 11]  # the drawn stage, and the others it lists
+    assert len(rows) == 4 and all(r[11] == rows[0][11] for r in rows)
+    deal, stages = rows[0][11]
+    assert deal == "pakistan-mi-35m"
+    assert [(s, d) for s, d, _ in stages] == [("announced", "2014-11"), ("ordered", "2015"),
+                                              ("delivered", "2017-08"), ("delivered", "2018-02")]
+
+
+@pytest.mark.slow
+def test_the_deal_panel_lists_its_stages_in_the_browser(browser, raw_copy, tmp_path):
+    from kg.render.page import render
+    from kg.views.network import project
+    from kg.views.selection import select
+    from kg.views.ties import load_ties
+
+    from .test_viz_browser import Opened
+
+    _deal_documents(raw_copy)
+    kg.build(raw_copy, tmp_path / "out")
+    g = project(select(load_ties(tmp_path / "out")))
+    path = tmp_path / "deal.html"
+    path.write_text(render(g), encoding="utf-8")
+    node = list(g.nodes).index("fact/mi-35m-batch-2")
+    opened = Opened(browser, path)
+    try:
+        page = opened.page
+        page.evaluate("(node) => kgView.network.body.emitter.emit('click', "
+                      "{nodes: [node], edges: [], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}})", node)
+        page.wait_for_selector("#details .deal")
+        assert page.text_content("#details .deal h3") == "Deal pakistan-mi-35m"
+        items = page.locator("#details .deal li").all_text_contents()
+        assert [i.split(" (")[0] for i in items] == ["2014-11 · announced", "2015 · ordered", "2017-08 · delivered",
+                                                     "2018-02 · delivered"]
+        page.get_by_role("button", name="ordered").click()
+        assert "four Mi-35M from Russian Helicopters in 2015" in page.text_content("#details")
+        opened.assert_clean()
+    finally:
+        opened.close()

@@ -145,7 +145,8 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
     - ``facts``: ``[fact type index, label, date, precision (0 year, 1 month,
       2 day), first month, last month (year*12+month-1, null where open),
       planned 0/1, [[node, role label index], ...], [citation index, ...], grade ("B2", or ""),
-      [[conflicting fact index, reason], ...]]``;
+      [[conflicting fact index, reason], ...], and for a stage of an arms deal
+      [deal id, [[stage, date, fact index], ...]]]``;
     - ``citations``: ``[quote, source index]``; ``sources``: ``[title, publisher, url, reliability]``;
     - ``strings``: the labels of edges and roles.
     """
@@ -160,6 +161,8 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
     focus = set(g.graph.get("focus", []))
 
     used_facts = {d["fact"] for *_, d in edge_list} | {d["fact"] for _, d in g.nodes(data=True) if "fact" in d}
+    deals = g.graph.get("deals", {})
+    used_facts |= {f for fid in list(used_facts) if facts[fid].deal for f in deals.get(facts[fid].deal, ())}
     present = {facts[f].type for f in used_facts}
     fact_type_keys = sorted(present, key=lambda k: (fact_order.index(k) if k in fact_order else 99, k))
     fact_type_index = {k: i for i, k in enumerate(fact_type_keys)}
@@ -208,6 +211,9 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
         for other, reason in fact.conflicts:  # after the row exists, so that the other side can point back
             if other in facts:
                 row[10].append([fact_ref(other), reason])
+        if fact.deal:  # the deal's stages, in date order, each a fact of its own
+            row.append([fact.deal, [[facts[s].stage, facts[s].date, fact_ref(s)]
+                                    for s in deals.get(fact.deal, ()) if s in facts]])
         return fact_index[fact_id]
 
     degree = dict(g.degree())

@@ -71,10 +71,11 @@
   const KINDS = ["tie", "role", "related"];
   data.sources = data.sources.map(([title, publisher, url, reliability]) => ({ title, publisher, url, reliability }));
   data.citations = data.citations.map(([quote, source]) => ({ quote, source }));
-  data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations, grade, conflicts]) => ({
+  data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations, grade, conflicts,
+    deal]) => ({
     type: data.factTypes[type].key, label, date, precision: PRECISIONS[precision], em, lm,
     planned: planned === 1, roles: roles.map(([node, role]) => [node, data.strings[role]]), citations,
-    grade: grade || "", conflicts: conflicts || [],
+    grade: grade || "", conflicts: conflicts || [], deal: deal ? { id: deal[0], stages: deal[1] } : null,
   }));
   data.nodes = data.nodes.map(([label, x, y, size, type, fact, focus, country, aliases, wikidata], id) => ({
     id, label, x, y, size, event: fact >= 0, fact, type: type >= 0 ? data.entityTypes[type].key : null,
@@ -434,6 +435,20 @@
     if (fact.roles.length) dl.append(el("dt", { text: "Parties" }), parties);
     box.append(dl);
     for (const c of fact.citations) box.append(...citationBlock(c));
+    // An arms deal is drawn once; its stages, each with its own date and sources, are listed here.
+    if (fact.deal) {
+      const section = el("div", { class: "deal" });
+      section.append(el("h3", { text: "Deal " + fact.deal.id }));
+      const list = el("ol");
+      for (const [stage, date, index] of fact.deal.stages) {
+        const stageFact = data.facts[index];
+        const b = el("button", { class: "link", type: "button", text: stage || "stage" });
+        b.addEventListener("click", () => factDetails(stageFact, null));
+        list.append(el("li", {}, date + " · ", b, stageFact.grade ? " (" + stageFact.grade + ")" : ""));
+      }
+      section.append(list);
+      box.append(section);
+    }
     // Both sides of each conflict: this fact's quotes above, the other's here.
     for (const [otherIndex, reason] of fact.conflicts) {
       const other = data.facts[otherIndex];

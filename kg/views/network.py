@@ -110,8 +110,23 @@ def project(selection: Selection | Ties, *, events: bool = True) -> nx.MultiDiGr
             attrs["country"] = ent.country
         g.add_node(eid, **attrs)
 
+    # An arms deal is drawn once, by its furthest stage (the last in date order among the
+    # most advanced); its other stages are listed with it (g.graph["deals"]), not drawn apart.
+    deals: dict[str, list[str]] = {}
+    for fact in ties.facts.values():
+        if fact.deal:
+            deals.setdefault(fact.deal, []).append(fact.id)
+    order = {"announced": 1, "negotiated": 2, "ordered": 3, "delivered": 4, "in service": 5}
+    position = {fid: i for i, fid in enumerate(ties.facts)}
+    drawn_for_deal = {max(ids, key=lambda i: (order.get(ties.facts[i].stage, 0) * (not ties.facts[i].planned),
+                                               position[i]))
+                      for ids in deals.values()}
+    g.graph["deals"] = deals
+
     drawn_as_event: set[str] = set()
     for fact in ties.facts.values():
+        if fact.deal and fact.id not in drawn_for_deal:
+            continue
         parts = [p for p in fact.participants if p in ties.entities]
         attrs = fact_attributes(fact)
         if len(parts) == 2 or (len(parts) > 2 and not events):

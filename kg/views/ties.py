@@ -94,6 +94,8 @@ class Fact:
     planned: bool = False
     grade: str = ""  # "B2": its sources' best reliability and its credibility (kg/sources/grades.py)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (other fact id, why both cannot be true)
+    deal: str = ""  # the arms deal the fact is a stage of (kg:dealId), "" for none
+    stage: str = ""  # its stage: announced, negotiated, ordered, delivered, in service
     roles: list[Role] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
@@ -339,6 +341,15 @@ def load_ties(source: Store | str | Path = "build") -> Ties:
         if fid in facts and gid in facts:
             facts[fid].related.append((gid, labels.get(row["p"].value, _local(row["p"].value))))
 
+    for row in _select(store, """
+            SELECT DISTINCT ?f ?deal ?stage WHERE { ?f kg:dealId ?deal .
+              OPTIONAL { ?f kg:dealStage/skos:prefLabel ?stage } } ORDER BY ?f"""):
+        fact = facts.get(_fact_id(row["f"].value))
+        if fact is not None and not fact.deal:
+            fact.deal = row["deal"].value
+            fact.stage = row["stage"].value if row["stage"] is not None else ""
+            if fact.stage in ("announced", "negotiated"):  # not done yet: drawn as planned facts are
+                fact.planned = True
     for row in _select(store, """
             SELECT DISTINCT ?f ?g ?reason WHERE { ?c a kg:Conflict ; kg:conflictReason ?reason ;
               kg:conflictingFact ?f , ?g . FILTER (?f != ?g) } ORDER BY ?f ?g"""):
