@@ -165,6 +165,10 @@ def test_keyboard_path_moves_accepts_rejects_undoes_and_edits(browser, server):
     assert page.page.locator("form.edit").count() == 1
     page.page.keyboard.press("Escape")
     assert page.page.locator("form.edit").count() == 0
+    # After a save the facts are read again; the first still undecided is selected.
+    page.press("j", "a", "s")
+    assert page.page.text_content(".card.selected .badge") == "draft"
+    assert page.page.text_content("#fact-0 .badge") == "accepted"  # the saved fact, first in the sheet
     page.assert_clean()
 
 

@@ -60,6 +60,17 @@
     });
   }
 
+  function save() {
+    // A save reads the sheet and the draft again, which numbers the facts afresh: start again
+    // from the first fact still undecided.
+    act("save", {}, function (body) {
+      if (!body._ok) return;
+      editing = null;
+      var first = state.facts.filter(function (f) { return f.status === "draft"; })[0] || state.facts[0];
+      selected = first ? first.key : null;
+    });
+  }
+
   // ------------------------------------------------------------ index of drafts
   function drawIndex() {
     app.className = "index";
@@ -99,7 +110,7 @@
     undo.addEventListener("click", function () { act("undo", {}); });
     var save = el("button", "primary", "Save (s)");
     save.id = "save"; save.type = "button";
-    save.addEventListener("click", function () { act("save", {}); });
+    save.addEventListener("click", function () { save(); });
     var all = el("a", null, "All drafts");
     all.setAttribute("href", base);
     actions.appendChild(undo); actions.appendChild(save); actions.appendChild(all);
@@ -534,7 +545,7 @@
     else if (k === "r") command("reject");
     else if (k === "e") { ev.preventDefault(); command("edit"); }
     else if (k === "u") act("undo", {});
-    else if (k === "s") act("save", {});
+    else if (k === "s") save();
     else if (k === "n") addFromSelection();
     else return;
     ev.preventDefault();
