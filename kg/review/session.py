@@ -34,7 +34,7 @@ from ..core import dates
 from ..sources.documents import Document, read_document
 from ..core.errors import (ConflictError, DateError, KGError, MissingInputError, SourceError, UsageError,
                            ValidationError)
-from ..sources.factsheet import draft_path_for, is_draft, read_sheet, sheet_path_for, slugify
+from ..sources.factsheet import document_of_sheet, draft_path_for, is_draft, read_sheet, sheet_path_for, slugify
 from ..sources.registry import Registry, load_registry, normalise
 from ..sources.schema import ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write
@@ -112,8 +112,6 @@ def find_document(raw: Path, doc: str | Path) -> Path:
     p = Path(doc)
     candidates = [p, raw / p.name, raw / f"{p.name}.txt"]
     if p.name.endswith(".facts.yaml"):
-        from ..sources.factsheet import document_of_sheet
-
         candidates.insert(0, raw / f"{document_of_sheet(p)}.txt")
     for c in candidates:
         if c.suffix == ".txt" and c.is_file():
@@ -172,7 +170,7 @@ class Review:
         raise UsageError(f"no fact {key} in this review")
 
     # ------------------------------------------------------------ checks
-    def check(self, facts: list[ReviewFact] | None = None) -> None:
+    def check(self) -> None:
         """Check the facts as `kg build` would; set each one's problems and spans.
 
         All the facts not rejected are checked together, whichever changed: one may
@@ -270,7 +268,7 @@ class Review:
     def accept(self, key: int) -> ReviewFact:
         """Mark a fact accepted as it stands; a fact with problems cannot be."""
         f = self.fact(key)
-        self.check([f])
+        self.check()
         if f.problems:
             raise ValidationError([SourceError(p, path=str(self.draft_path)) for p in f.problems])
         self._remember("accept", f, key)
@@ -298,7 +296,7 @@ class Review:
         previous = list(f.block.data) if f.block.text else list(f.data)
         f.data = ordered(_clean(data), ftype, previous)
         f.status = "edited" if f.origin != "added" else "accepted"
-        self.check([f])
+        self.check()
         return f
 
     def add(self, start: int, end: int, data: dict | None = None) -> ReviewFact:
@@ -321,7 +319,7 @@ class Review:
                        "added", Block({}))
         self.facts.append(f)
         self._remember("add", None, f.key)
-        self.check([f])
+        self.check()
         if not f.spans or f.spans[0][0] != start:
             f.spans = [(start, start + len(quote))] + f.spans[1:]
         return f
@@ -390,7 +388,7 @@ class Review:
             return None
         index = next(i for i, f in enumerate(self.facts) if f.key == key)
         self.facts[index] = before
-        self.check([before])
+        self.check()
         return before
 
     # ------------------------------------------------------------ saving
@@ -402,7 +400,7 @@ class Review:
                 f"{self.sheet_path.name} or its draft changed since this review read them (another review "
                 "saved first); nothing was saved: reload to see their version", path=str(self.sheet_path))
         keep = [f for f in self.facts if f.status in ("accepted", "edited")]
-        self.check(keep)
+        self.check()
         bad = [f for f in keep if f.problems]
         if bad:
             raise ValidationError([SourceError(f"fact {f.key + 1} ({f.data.get('type')}): {p}",
@@ -525,8 +523,6 @@ def list_drafts(raw: str | Path = "raw") -> list[DraftInfo]:
     for path in sorted(raw.glob("*.facts.yaml")):
         if not is_draft(path):
             continue
-        from ..sources.factsheet import document_of_sheet
-
         stem = document_of_sheet(path)
         doc = raw / f"{stem}.txt"
         try:
