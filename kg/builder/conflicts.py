@@ -18,7 +18,9 @@ Facts stated only by the same documents are never in conflict with each other
 the build: `kg build` prints how many there are, writes them into the graph
 (`kg:Conflict` nodes in the grades graph, so the `conflicts` named query and the
 page show them), and the analyst resolves each with a reviewer's note or by
-grading. The checks are SPARQL over any store, local or remote.
+grading. The checks are SPARQL over any store, local or remote; only the facts
+that can conflict (the types above, and planned or denied facts) are read into
+memory, a few hundred bytes each.
 """
 
 from __future__ import annotations
@@ -120,15 +122,23 @@ def _day(value: str | None) -> _dt.date | None:
     return _dt.date.fromisoformat(value) if value else None
 
 
+def _candidates(var: str = "?f") -> str:
+    """A SPARQL filter for the facts that can conflict: those of the types in SAME, and planned or
+    denied ones. Only these are read into memory, so a graph of statements and visits costs nothing."""
+    types = ", ".join(f'"{t}"' for t in sorted(SAME))
+    return (f"FILTER (?type IN ({types}) || EXISTS {{ {var} kg:planned true }} "
+            f"|| EXISTS {{ {var} kg:denied true }})")
+
+
 def _facts(store) -> dict[str, _Fact]:
     facts: dict[str, _Fact] = {}
-    for r in _rows(store, """
-            SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie WHERE {
-              ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?type .
-              OPTIONAL { ?f kg:earliestDate ?e } OPTIONAL { ?f kg:latestDate ?l } OPTIONAL { ?f kg:dateQualifier ?q }
-              OPTIONAL { ?f kg:planned ?planned } OPTIONAL { ?f kg:denied ?denied } OPTIONAL { ?f kg:grade ?grade }
-              OPTIONAL { ?f kg:quantity ?quantity } OPTIONAL { ?f kg:treatyStatus/kg:impliesPredicate ?tie }
-            } ORDER BY ?f"""):
+    for r in _rows(store, f"""
+            SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie WHERE {{
+              ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?type . {_candidates()}
+              OPTIONAL {{ ?f kg:earliestDate ?e }} OPTIONAL {{ ?f kg:latestDate ?l }} OPTIONAL {{ ?f kg:dateQualifier ?q }}
+              OPTIONAL {{ ?f kg:planned ?planned }} OPTIONAL {{ ?f kg:denied ?denied }} OPTIONAL {{ ?f kg:grade ?grade }}
+              OPTIONAL {{ ?f kg:quantity ?quantity }} OPTIONAL {{ ?f kg:treatyStatus/kg:impliesPredicate ?tie }}
+            }} ORDER BY ?f"""):
         if r["f"] in facts:
             continue
         facts[r["f"]] = _Fact(
@@ -136,11 +146,13 @@ def _facts(store) -> dict[str, _Fact]:
             r["q"] is not None, r["planned"] in ("true", "1"), r["denied"] in ("true", "1"), r["grade"] or "",
             quantity=r["quantity"], status_tie=r["tie"])
     docs: dict[str, set] = {}
-    for r in _rows(store, "SELECT DISTINCT ?f ?doc WHERE { ?f prov:wasDerivedFrom/prov:wasQuotedFrom ?doc }"):
+    for r in _rows(store, f"""SELECT DISTINCT ?f ?doc WHERE {{ ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
+                                ?f prov:wasDerivedFrom/prov:wasQuotedFrom ?doc }}"""):
         docs.setdefault(r["f"], set()).add(r["doc"])
     values = " ".join(f"kg:{p}" for p in ROLE_PROPS)
     roles: dict[str, dict[str, set]] = {}
-    for r in _rows(store, f"SELECT ?f ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?f ?p ?o }}"):
+    for r in _rows(store, f"""SELECT ?f ?p ?o WHERE {{ ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
+                                VALUES ?p {{ {values} }} ?f ?p ?o }}"""):
         roles.setdefault(r["f"], {}).setdefault(r["p"].rsplit("#", 1)[-1], set()).add(r["o"])
     for iri, fact in facts.items():
         fact.docs = frozenset(docs.get(iri, ()))
