@@ -17,7 +17,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from .errors import DateError
+from .errors import DateError, excerpt
 
 YEAR, MONTH, DAY = "year", "month", "day"
 
@@ -135,7 +135,7 @@ def parse_partial(text: str) -> PartialDate:
     """Parse an ISO date at any precision: ``2017``, ``2017-06``, ``2017-06-01``."""
     m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", str(text))
     if not m:
-        raise DateError(f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateError(f"{excerpt(text)} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     y, mo, d = m.groups()
     return PartialDate(int(y), int(mo) if mo else None, int(d) if d else None)
 
@@ -157,8 +157,17 @@ def parse(value: object, reference: PartialDate | None = None) -> DateSpec:
         d = PartialDate.from_date(value)
         return DateSpec(d, text=d.iso())
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise DateError(f"{value!r} is not a date")
+        raise DateError(f"{excerpt(value)} is not a date")
     text = " ".join(str(value).split())
+    try:
+        spec = _parse(text, reference)
+        spec.earliest(), spec.latest()  # a qualifier or a shift may step off the calendar
+    except OverflowError:
+        raise DateError(f"{excerpt(text)} reaches past the calendar kg reads (0001-01-01 to 9999-12-31)") from None
+    return spec
+
+
+def _parse(text: str, reference: PartialDate | None) -> DateSpec:
     if not text:
         raise DateError("the date is empty")
     lowered = text.lower()
@@ -171,17 +180,17 @@ def parse(value: object, reference: PartialDate | None = None) -> DateSpec:
     start, end = _parse_core(lowered.strip(" ,."), reference)
     if end is not None:
         if end.earliest() < start.earliest():
-            raise DateError(f"the range {text!r} ends before it starts")
+            raise DateError(f"the range {excerpt(text)} ends before it starts")
     return DateSpec(start, end, qualifier, text)
 
 
 def _need(reference: PartialDate | None, precision: str, what: str) -> PartialDate:
     order = {YEAR: 0, MONTH: 1, DAY: 2}
     if reference is None:
-        raise DateError(f"{what!r} is relative, and the document has no reference date")
+        raise DateError(f"{excerpt(what)} is relative, and the document has no reference date")
     if order[reference.precision] < order[precision]:
         raise DateError(
-            f"{what!r} needs a reference date known to the {precision}, "
+            f"{excerpt(what)} needs a reference date known to the {precision}, "
             f"but the document's is {reference.iso()}"
         )
     return reference
@@ -292,4 +301,4 @@ def _parse_core(s: str, ref: PartialDate | None) -> tuple[PartialDate, PartialDa
         day = int(m.group(1) or m.group(4))
         mo = _month(m.group(2) or m.group(3))
         return PartialDate(_need(ref, YEAR, s).year, mo, day), None
-    raise DateError(f"cannot read {s!r} as a date")
+    raise DateError(f"cannot read {excerpt(s)} as a date")

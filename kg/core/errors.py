@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+from .textout import escape_controls, safe
+
+# A message is one line a person reads: a value echoed in it (a date, a name,
+# a quote from a file that may hold a megabyte of it) is cut to this many characters.
+EXCERPT_CHARS = 80
+MESSAGE_CHARS = 1000
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """``repr(value)`` for a message, cut in the middle when long, with the full length given."""
+    text = repr(value) if isinstance(value, str) else repr(str(value)) if not isinstance(value, (int, float)) else str(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, str) else len(str(value))
+    half = max(limit // 2 - 2, 8)
+    return f"{text[:half]}…{text[-half:]} ({size:,} characters)"
+
 
 class KGError(Exception):
     """Base class of every error kg reports to a person."""
@@ -15,10 +32,16 @@ class KGError(Exception):
         self.line = line
 
     def __str__(self) -> str:
+        """One line: ``path:line: message``, with control characters escaped (a file name or a
+        value may hold a line break or a terminal escape) and a runaway message cut."""
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return f"{where}{self.message}"
+            path = escape_controls(self.path)
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
+        text = where + safe(self.message)
+        if len(text) > MESSAGE_CHARS:
+            text = text[: MESSAGE_CHARS - 30] + f"… ({len(text):,} characters)"
+        return text
 
 
 class DateError(KGError):

@@ -13,16 +13,22 @@ import textwrap
 from collections.abc import Sequence
 from typing import TextIO
 
-# C0 and C1 control characters, DEL, and the bidirectional overrides that can
-# make text read in a different order from the bytes.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters, DEL, the line and paragraph separators, the
+# bidirectional overrides that can make text read in a different order from the
+# bytes, and lone surrogates (how Python keeps a file name's non-UTF-8 bytes).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def safe(text: object) -> str:
     """``text`` with every control character shown as an escape (``\\x1b``) and runs of
     white space squeezed to one space, so it prints on one line as written."""
-    value = " ".join(str(text).split())
-    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), value)
+    return escape_controls(" ".join(str(text).split()))
+
+
+def escape_controls(text: object) -> str:
+    """``text`` with every control character shown as an escape (a line break as ``\\n``),
+    and nothing else changed: for a file name, which must print as it is spelled."""
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii"), str(text))
 
 
 def write_table(headers: Sequence[str], rows: Sequence[Sequence[object]], out: TextIO,

@@ -20,12 +20,13 @@ Fact sheets name entities by id, canonical name, alias or acronym, in any case.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsrc
-from ..core.errors import SourceError
+from ..core.errors import SourceError, excerpt
 from .grades import check_reliability, publisher_key
 from .names import NameIndex, normalise  # noqa: F401  (normalise: kg.sources.names owns it)
 from .schema import Schema
@@ -49,6 +50,7 @@ class Entity:
     props: dict[str, object] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    name_lines: dict[str, int] = field(default_factory=dict)  # the line of each name, alias and acronym
 
 
 class Registry:
@@ -58,12 +60,21 @@ class Registry:
         self.entities = entities
         self.path = path
         self.names = NameIndex()
-        for ent in entities.values():
-            acronym = [str(ent.props["acronym"])] if "acronym" in ent.props else []
-            clash = self.names.add(ent.id, ent.name, [str(a) for a in ent.aliases] + acronym)
-            if clash is not None:
-                raise SourceError(f"the name {clash[0]!r} of {ent.id!r} is already a name of {clash[1]!r}",
-                                  path=str(path) if path else None, line=ent.line)
+        # Ids and canonical names first, then aliases and acronyms: when an alias meets another
+        # entity's name, the alias is the mistake, and the error points at its line.
+        for with_aliases in (False, True):
+            for ent in entities.values():
+                acronym = [str(ent.props["acronym"])] if "acronym" in ent.props else []
+                others = [str(a) for a in ent.aliases] + acronym if with_aliases else []
+                clash = self.names.add(ent.id, ent.name, others)
+                if clash is not None:
+                    name, other = clash
+                    rank = "id" if name == ent.id else "name" if name == ent.name else "alias"
+                    first = entities[other]
+                    raise SourceError(
+                        f"the {rank} {excerpt(name)} of {ent.id!r} is already a name of {other!r}"
+                        + (f" (line {first.line})" if first.line else "") + "; a name belongs to one entity only",
+                        path=str(path) if path else None, line=ent.name_lines.get(name, ent.line))
 
     def __contains__(self, entity_id: str) -> bool:
         return entity_id in self.entities
@@ -87,9 +98,24 @@ class Registry:
         return self.names.suggest(str(name), n)
 
 
+def _is_text(value: object) -> bool:
+    """A name or value written as one scalar (a number such as 1984 is text too, but not true/false)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _shape(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (write it in quotes to mean the text)"
+    return excerpt(value)
+
+
 def load_registry(path: Path, schema: Schema) -> Registry:
     """Read and check the registry; raise SourceError naming the line at fault."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise SourceError("the entity registry is missing", path=str(path))
     data = yamlsrc.load(path)
     if not isinstance(data, dict):
@@ -107,19 +133,32 @@ def load_registry(path: Path, schema: Schema) -> Registry:
             raise fail("must be a mapping with at least name and type")
         for key in spec:
             if key not in KNOWN_KEYS:
-                raise fail(f"unknown key {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})", spec.line_of(key))
-        if not spec.get("name"):
+                raise fail(f"unknown key {excerpt(key)} (known: {', '.join(sorted(KNOWN_KEYS))})", spec.line_of(key))
+        name = spec.get("name")
+        if name is None or name == "":
             raise fail("lacks a name")
+        if not _is_text(name):
+            raise fail(f"name must be text, not {_shape(name)}", spec.line_of("name"))
         etype = spec.get("type")
+        known_types = ", ".join(sorted(schema.entity_types))
+        if etype is None or etype == "":
+            raise fail(f"lacks a type (known: {known_types})")
+        if not isinstance(etype, str):
+            raise fail(f"type must be one class name, not {_shape(etype)} (known: {known_types})", spec.line_of("type"))
         if etype not in schema.entity_types:
-            raise fail(f"unknown type {etype!r} (known: {', '.join(sorted(schema.entity_types))})",
-                       spec.line_of("type"))
+            raise fail(f"unknown type {excerpt(etype)} (known: {known_types})", spec.line_of("type"))
         aliases = spec.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        if not isinstance(aliases, list) or not all(_is_text(a) for a in aliases):
             raise fail("aliases must be a list of names", spec.line_of("aliases"))
+        for key in spec:
+            value = spec[key]
+            if key in LITERAL_KEYS and not (_is_text(value) or isinstance(value, bool)):
+                raise fail(f"{key} must be one value, not {_shape(value)}", spec.line_of(key))
+            if key in REFERENCE_KEYS and not isinstance(value, str):
+                raise fail(f"{key} names one entity (its id or name), not {_shape(value)}", spec.line_of(key))
         props = {k: spec[k] for k in spec if k in LITERAL_KEYS}
         if "wikidata" in props and not re.fullmatch(r"Q[1-9]\d*|none", str(props["wikidata"])):
-            raise fail(f"wikidata must be a Q-number, or none where no QID was verified, not {props['wikidata']!r}",
+            raise fail(f"wikidata must be a Q-number, or none where no QID was verified, not {excerpt(props['wikidata'])}",
                        spec.line_of("wikidata"))
         if "reliability" in props:
             try:
@@ -132,9 +171,14 @@ def load_registry(path: Path, schema: Schema) -> Registry:
             raise fail("iso3166 must be a two-letter code", spec.line_of("iso3166"))
         if "iso3166_alpha3" in props and not re.fullmatch(r"[A-Z]{3}", str(props["iso3166_alpha3"])):
             raise fail("iso3166_alpha3 must be a three-letter code", spec.line_of("iso3166_alpha3"))
+        name_lines = {str(name): spec.line_of("name")}
+        for i, alias in enumerate(aliases):
+            name_lines.setdefault(str(alias), aliases.line_of(i) if hasattr(aliases, "line_of") else spec.line_of("aliases"))
+        if "acronym" in props:
+            name_lines.setdefault(str(props["acronym"]), spec.line_of("acronym"))
         entities[entity_id] = Entity(
-            entity_id, str(spec["name"]), etype, list(aliases), props,
-            {k: str(spec[k]) for k in spec if k in REFERENCE_KEYS}, line,
+            entity_id, str(name), etype, [str(a) for a in aliases], props,
+            {k: str(spec[k]) for k in spec if k in REFERENCE_KEYS}, line, name_lines,
         )
     registry = Registry(entities, path)
     for ent in entities.values():  # references may point forward, so check them last

@@ -1,12 +1,21 @@
-"""YAML that remembers where each value came from, for errors a person can act on."""
+"""YAML that remembers where each value came from, for errors a person can act on.
+
+kg's YAML is written by people and read by a build that must not be made to
+run away: aliases (``*name``) are refused, since a few lines of them expand to
+gigabytes ("billion laughs"), and nothing in a fact sheet or the registry needs
+them. Timestamps stay the text they were written as, so an impossible date
+(``2017-02-30``) reaches kg.dates and gets its message, not a ValueError.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 from ..core.errors import SourceError
+from .rawfiles import read_source_text
 
 
 class LDict(dict):
@@ -32,7 +41,28 @@ class LList(list):
 # libyaml's parser where PyYAML was built with it (a registry of thousands of
 # entities parses several times faster); the constructors below are ours either way.
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    def construct_object(self, node, deep=False):
+        # A node met a second time is an alias of an anchor (or a recursive one): refuse it
+        # before anything walks the expansion.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasRefused(ALIAS_REFUSED, line=node.start_mark.line + 1)
+        return super().construct_object(node, deep=deep)
+
+
+ALIAS_REFUSED = "a YAML alias (*name): kg's files do not take aliases (they can expand without bound); write the value out"
+
+
+class _AliasRefused(SourceError):
     pass
+
+
+def _merge(loader: _Loader, node: yaml.ScalarNode):
+    raise SourceError("a YAML merge key (<<): kg's files do not take them; write the keys out",
+                      line=node.start_mark.line + 1)
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
@@ -60,25 +90,83 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:merge", _merge)
 
 
 def load(path: Path) -> object:
-    """Parse a YAML file; a syntax error becomes a SourceError with file and line."""
+    """Parse a YAML file of a raw/ folder (read as kg.rawfiles reads every file there); a syntax
+    error becomes a SourceError with file and line."""
+    text = read_source_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return loads(text)
     except SourceError as exc:
         exc.path = str(path)
         raise
+
+
+def loads(text: str) -> object:
+    """Parse YAML text as kg reads it; raise SourceError with the line at fault."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except _AliasRefused as exc:
+        raise SourceError(exc.message, line=_first_alias_line(text) or exc.line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise SourceError(f"the character {char} is not allowed in YAML (column "
+                          f"{exc.position - text.rfind(chr(10), 0, exc.position)})", line=line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "malformed YAML"
         if mark:
             reason += f" (column {mark.column + 1})"
-        raise SourceError(f"YAML syntax error: {reason}", path=str(path), line=line) from None
+        unclosed = _unclosed_quote(text, line)
+        if unclosed is not None:
+            start, end = unclosed
+            raise SourceError(f"YAML syntax error: the quoted value that starts here is not closed on its line; "
+                              f"it runs on to line {end}, where the parser gave up: {reason}", line=start) from None
+        raise SourceError(f"YAML syntax error: {reason}", line=line) from None
     except yaml.YAMLError as exc:
-        raise SourceError(f"YAML error: {exc}", path=str(path)) from None
+        raise SourceError(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise SourceError("YAML nested too deeply") from None
+
+
+def _first_alias_line(text: str) -> int | None:
+    """The line of the first alias, found by the parser's events (no node is built)."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+_KEY_LINE = re.compile(r"\n[ \t]*(?:-[ \t]+)?[\w-]+:(?:[ \t]|$)", re.MULTILINE)
+
+
+def _unclosed_quote(text: str, error_line: int | None) -> tuple[int, int] | None:
+    """(first line, last line) of the quoted value a syntax error most likely comes from.
+
+    A quote left open swallows the lines after it until the next quote
+    character, and the parser fails only there. When the last quoted value
+    before the error spans lines and swallowed something that reads like a
+    ``key:`` line, that value is the mistake.
+    """
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if error_line is not None and token.start_mark.line + 1 > error_line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or last.start_mark.line == last.end_mark.line:
+        return None
+    if not _KEY_LINE.search(text[last.start_mark.index:last.end_mark.index]):
+        return None
+    return last.start_mark.line + 1, last.end_mark.line + 1
