@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,9 +39,11 @@ import pyoxigraph as ox
 from ..core.version import __version__
 from ..core import dates, resources
 from ..sources import grades
-from ..sources.documents import Document, read_document
-from ..core.errors import KGError, MissingInputError, SourceError, SourceWarning, ValidationError
-from ..sources.factsheet import Fact, document_of_sheet, is_draft, read_sheet, sheet_path_for
+from ..sources.documents import Document, check_name, read_document
+from ..core.errors import KGError, MissingInputError, OutputError, SourceError, SourceWarning, ValidationError
+from ..sources.factsheet import Fact, document_of_sheet, read_sheet, sheet_path_for
+from ..sources.inventory import inventory
+from ..sources.rawfiles import read_source
 from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri, graph_iri
 from ..sources.registry import Registry, load_registry
 from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
@@ -407,10 +410,10 @@ def _digest(*parts: bytes) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+    """A raw/ file's bytes (read as kg.sources.rawfiles reads them), or nothing where there is no such entry."""
+    if not os.path.lexists(path):
         return b""
+    return read_source(path)
 
 
 def _global_digest(raw: Path) -> str:
@@ -432,7 +435,7 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
     graph = _iri(graph_iri(doc.id))
     sheet = sheet_path_for(doc_path)
     facts: list[Fact] = []
-    if sheet.is_file():
+    if os.path.lexists(sheet):  # a sheet that is not a file (a folder, a FIFO) is an error, not no sheet
         facts, found = read_sheet(sheet, doc, sources.registry, sources.schema)
         problems += found
         if found:
@@ -578,26 +581,44 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
     reused; ``files`` also writes kg.ttl and kg.trig (what `kg export` writes)
     into the build. Raises SourceError or ValidationError (listing every
     problem, each with its file and line) and then leaves ``out`` exactly as
-    it was.
+    it was. A file that cannot be written (``out`` or its parent read-only, a
+    full disk) is an OutputError naming it, and leaves ``out`` as it was too.
     """
+    try:
+        return _build(raw, out, full=full, files=files)
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else Path(out)
+        if where.name.startswith("."):  # a working folder of this build: name the folder it is in
+            where = where.parent
+        raise OutputError(f"cannot write here: {exc.strerror or exc}; the previous build is unchanged",
+                          path=str(where)) from None
+
+
+def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> BuildResult:
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise MissingInputError(f"no such folder: {raw}")
     schema = load_schema()
     registry = load_registry(raw / REGISTRY_FILE, schema)
     sources = sources_for(schema, registry)
-    doc_paths = sorted(raw.glob("*.txt"))
+    found = inventory(raw)
+    doc_paths = found.documents
     if not doc_paths:
         raise SourceError("no documents (*.txt) in the folder", path=str(raw))
-    problems: list[KGError] = []
+    problems: list[KGError] = list(found.problems)
     doc_ids = {p.stem for p in doc_paths}
-    drafts = 0
-    for sheet in sorted(raw.glob("*.facts.yaml")):
+    drafts = len(found.drafts)  # awaiting review (kg review): not read, only counted
+    for sheet in found.sheets + found.drafts:
         stem = document_of_sheet(sheet)
-        if is_draft(sheet):  # awaiting review (kg review): not read, only counted
-            drafts += 1
         if stem not in doc_ids:
             problems.append(SourceError(f"no document {stem}.txt beside this fact sheet", path=str(sheet), line=1))
+    for doc_path in doc_paths:
+        try:
+            check_name(doc_path)
+        except SourceError as exc:
+            problems.append(exc)
+    named = {e.path for e in problems}
+    doc_paths = [p for p in doc_paths if str(p) not in named]
 
     global_digest = _global_digest(raw)
     created = not out.exists()
@@ -606,7 +627,7 @@ def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = Fa
         with publish.BuildLock(out):
             publish.clean(out)  # what builds killed before left behind
             return _build_into(out, raw, doc_paths, doc_ids, sources, problems, global_digest,
-                               full=full, files=files, drafts=drafts)
+                               full=full, files=files, drafts=drafts, source_warnings=found.warnings)
     except BaseException:
         if created and publish.current(out) is None:  # a first build that failed leaves nothing
             shutil.rmtree(out, ignore_errors=True)
@@ -634,11 +655,17 @@ def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str])
 
 def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], sources: Sources,
                 problems: list[KGError], global_digest: str, *, full: bool, files: bool,
-                drafts: int = 0) -> BuildResult:
+                drafts: int = 0, source_warnings: list[SourceWarning] | None = None) -> BuildResult:
     schema = sources.schema
     notes: list[str] = []
     prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
-    digests = {p.stem: _digest(p.read_bytes(), _read_bytes(sheet_path_for(p))) for p in doc_paths}
+    digests: dict[str, str] = {}
+    for p in doc_paths:
+        try:
+            digests[p.stem] = _digest(read_source(p), _read_bytes(sheet_path_for(p)))
+        except SourceError as exc:  # a special file, unreadable, too large: reported with the rest
+            problems.append(exc)
+    doc_paths = [p for p in doc_paths if p.stem in digests]
     if previous is not None:
         try:  # a damaged store is found here, not by a reader later
             ox.Store.read_only(str(prev_folder / STORE_DIR))
@@ -650,6 +677,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             and (not files or (prev_folder / "kg.ttl").is_file())):
         unchanged = _unchanged(out, prev_folder, prev_data, drafts, notes)
         if unchanged is not None:  # same content (a `touch` is not a change): nothing to do
+            unchanged.warnings = list(source_warnings or []) + unchanged.warnings  # raw/ as it is now
             return unchanged
     # Everything is made in a folder of its own beside the current build, and published
     # with one rename at the end (kg.store.publish); until then the current build is untouched.
@@ -747,7 +775,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             shutil.rmtree(folder, ignore_errors=True)
         raise
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
-                       [out / p.name for p in written], drafts, warnings, conflicts, folder=folder, notes=notes)
+                       [out / p.name for p in written], drafts, list(source_warnings or []) + warnings, conflicts, folder=folder, notes=notes)
 
 
 def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, DocumentEntry], rebuilt: list[str],

@@ -77,6 +77,10 @@ class ConflictError(KGError):
     exit_code = 1
 
 
+class OutputError(KGError):
+    """A file or folder kg must write cannot be written (no permission, a full disk)."""
+
+
 class MissingInputError(KGError):
     """A file or folder the user named does not exist."""
 

@@ -134,3 +134,4 @@ def read_source_text(path: Path, *, limit: int | None = None) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise SourceError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded)",
                           path=str(path), line=line) from None
+
