@@ -40,6 +40,9 @@ class LList(list):
 
 # libyaml's parser where PyYAML was built with it (a registry of thousands of
 # entities parses several times faster); the constructors below are ours either way.
+_C_PARSER = hasattr(yaml, "CSafeLoader")
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     def construct_object(self, node, deep=False):
         # A node met a second time is an alias of an anchor (or a recursive one): refuse it
@@ -112,10 +115,12 @@ def loads(text: str) -> object:
     except _AliasRefused as exc:
         raise SourceError(exc.message, line=_first_alias_line(text) or exc.line) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        # libyaml counts the position in bytes of UTF-8, PyYAML's own reader in characters.
+        before = text.encode("utf-8")[:exc.position].decode("utf-8", "replace") if _C_PARSER else text[:exc.position]
+        line = before.count("\n") + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else f"U+{ord(exc.character):04X}"
         raise SourceError(f"the character {char} is not allowed in YAML (column "
-                          f"{exc.position - text.rfind(chr(10), 0, exc.position)})", line=line) from None
+                          f"{len(before) - before.rfind(chr(10))})", line=line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
