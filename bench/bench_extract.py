@@ -108,7 +108,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-sheets", action="store_true", help="Skip the whole-draft timings (YAML and build check).")
+    parser.add_argument("--scaling", action="store_true",
+                        help="Only time one 100 KB and one 5 MB document (and a 5 MB single line): growth with length.")
     args = parser.parse_args()
+    if args.scaling:
+        scaling(args.seed)
+        return
 
     from kg.extract import extract_document
     from kg.extract.batch import draft_many
@@ -153,6 +158,35 @@ def main() -> None:
         assert [r.sheet for r in serial] == [r.sheet for r in parallel], "parallel drafts differ from serial ones"
         print(f"  parallel speed-up: {many / one:.2f}x on {args.jobs} process(es); "
               f"{sum(1 for r in serial if r.error)} document(s) failed")
+
+
+def scaling(seed: int) -> None:
+    """Time grows with length, not faster: a 5 MB document against a 100 KB one (issue 14, item 6).
+
+    Both are cut from the same generated corpus, so their prose is alike; the
+    ratio of times is printed beside the ratio of sizes (50). Peak memory is
+    the process's high-water mark after each run (it only grows)."""
+    import resource
+
+    from kg.extract import extract_document
+    from kg.extract.text import document_from_text
+
+    docs = generate(9000, seed)
+    body = "\n\n".join(text for text, _ in docs)
+    print(f"scaling: one corpus of {len(body) / 1e6:.1f} MB, cut to size")
+    times = {}
+    for label, size, one_line in (("100 KB", 100_000, False), ("5 MB", 5_000_000, False),
+                                  ("5 MB on a single line", 5_000_000, True)):
+        text = body[:size]
+        if one_line:
+            text = " ".join(text.split())
+        t = time.perf_counter()
+        n = len(extract_document(document_from_text(text, "2020-06-30")))
+        times[label] = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  {label:<24} {times[label]:8.1f} s  {n:6d} drafts  peak RSS {peak:6.0f} MB")
+    print(f"  5 MB / 100 KB: {times['5 MB'] / times['100 KB']:.0f}x the time for 50x the text "
+          f"(single line: {times['5 MB on a single line'] / times['100 KB']:.0f}x)")
 
 
 if __name__ == "__main__":

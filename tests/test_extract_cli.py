@@ -153,3 +153,25 @@ def test_eval_prints_a_table():
 def test_eval_of_a_missing_folder_is_a_usage_error(tmp_path):
     result = invoke("eval", "--gold", tmp_path / "nowhere")
     assert result.exit_code == 2 and "no such folder" in result.stderr
+
+
+def test_text_in_another_language_gets_a_note_and_an_empty_draft(tmp_path):
+    doc = tmp_path / "fr.txt"
+    doc.write_text("---\ntitle: t\npublisher: p\nreference_date: 2024-01-02\n---\n"
+                   "Le ministre de la Défense a signé mardi un accord avec son homologue pour la livraison de vingt "
+                   "avions. Les deux pays organiseront des exercices communs en mars prochain dans le golfe.\n",
+                   encoding="utf-8")
+    result = invoke("extract", doc, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert result.stderr.strip().endswith("no English sentences found") and "note" in result.stderr.splitlines()[-1]
+
+
+def test_a_long_single_line_is_drafted_in_bounded_blocks():
+    from kg.extract.pipeline import BLOCK_CHARS, _blocks
+    from kg.extract.text import sentences
+
+    text = " ".join(["Chile and Peru signed a fisheries pact in Lima on Monday."] * 4000)  # 240 KB, one line
+    sents = sentences(text)
+    blocks = list(_blocks(sents))
+    assert len(blocks) >= 4 and sum(len(b) for b in blocks) == len(sents)
+    assert all(b[-1].end - b[0].start <= BLOCK_CHARS + 100 for b in blocks)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import MissingInputError, UsageError
+from ..core.textout import safe
 from .options import reports_errors
 
 
@@ -89,6 +90,8 @@ def extract_command(source: Path, out: Path | None, fmt: str, reference_date: st
         from ..extract.batch import draft_one
 
         result = draft_one(source, str(registry_path) if registry_path else None, reference_date, fmt, raise_errors=True)
+        if result.note:
+            click.echo(f"kg: note: {safe(str(source))}: {result.note}", err=True)
         click.echo(result.sheet + (proposals_as_comments(result.proposals) if fmt == "yaml" else ""), nl=False)
         return
     results = draft_many(paths, str(registry_path) if registry_path else None, reference_date, fmt, jobs)
@@ -102,6 +105,8 @@ def extract_command(source: Path, out: Path | None, fmt: str, reference_date: st
                 failed += 1
                 click.echo(f"\nkg: error: {result.error}", err=True)
                 continue
+            if result.note:
+                click.echo(f"\nkg: note: {safe(str(result.path))}: {result.note}", err=True)
             _write(out / (result.stem + suffix), result.sheet)
             if result.proposals:
                 _write(out / (result.stem + ".entities.yaml"), result.proposals)
@@ -151,18 +156,30 @@ def eval_command(gold: Path, as_json: bool, details: bool):
     identifying participants (as registry ids) and overlapping dates. See
     docs/extract.md for the rule.
 
+    A folder of real articles in the development set's format (NAME.txt with
+    NAME.gold.yaml, as in ../shared/extract-dev) is scored by that set's
+    rules instead: strict per-type precision and recall, optional facts
+    neither helping nor hurting.
+
     \b
     Examples:
         kg eval
         kg eval --gold raw --json
+        kg eval --gold ../shared/extract-dev
     """
     from ..extract.evaluate import evaluate
+    from ..extract.realtext import evaluate_realtext, is_realtext_gold
 
-    report = evaluate(gold)
+    real = gold.is_dir() and is_realtext_gold(gold)
+    report = evaluate_realtext(gold) if real else evaluate(gold)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
-    click.echo(f"kg extract against the reviewed sheets in {gold}/ ({len(report.by_document)} documents)\n")
+    if real:
+        click.echo(f"kg extract on the real articles in {gold}/ ({len(report.by_document)} documents), "
+                   f"scored by the development set's rules\n")
+    else:
+        click.echo(f"kg extract against the reviewed sheets in {gold}/ ({len(report.by_document)} documents)\n")
     click.echo(report.table(), nl=False)
     if details:
         click.echo("")

@@ -34,6 +34,7 @@ class Drafted:
     proposals: str = ""  # YAML draft of new registry entities ("" when none)
     facts: int = 0
     error: str | None = None
+    note: str | None = None  # something the reader should know, such as "no English sentences found"
 
 
 def documents_in(folder: Path) -> list[Path]:
@@ -52,7 +53,7 @@ def _registry(path: str | None) -> Registry:
 def draft_one(path: str | Path, registry_path: str | None, reference_date: str | None, fmt: str,
               raise_errors: bool = False) -> Drafted:
     """Draft one document; errors become the result's ``error`` (one line) unless ``raise_errors``."""
-    from .pipeline import extract_document
+    from .pipeline import extract_document, has_english
     from .sheet import to_json, to_yaml
     from .text import read_source
 
@@ -61,11 +62,13 @@ def draft_one(path: str | Path, registry_path: str | None, reference_date: str |
     try:
         registry = _registry(registry_path)
         doc = read_source(path, reference_date)
-        drafts = extract_document(doc, registry=registry)
+        english = has_english(doc)
+        drafts = extract_document(doc, registry=registry) if english else []
+        note = None if english else "no English sentences found"
         if fmt == "json":
-            return Drafted(path, stem, to_json(drafts), "", len(drafts))
+            return Drafted(path, stem, to_json(drafts), "", len(drafts), note=note)
         sheet, proposals = to_yaml(drafts, doc, registry, load_schema())
-        return Drafted(path, stem, sheet, proposals, len(drafts))
+        return Drafted(path, stem, sheet, proposals, len(drafts), note=note)
     except KGError as exc:
         if raise_errors:
             raise

@@ -220,8 +220,10 @@ def group_reference(ctx: Context, s: Sent, lo: int, hi: int) -> list[Mention]:
 
 def nearest_date(s: Sent, pos: int, prefer_after: bool = True, lo: int | None = None, hi: int | None = None,
                  exclude: tuple[tuple[int, int], ...] = ()) -> DateMention | None:
+    # "which will run until Sunday": an end, never the date of the fact itself.
     cands = [d for d in s.dates if (lo is None or d.start >= lo) and (hi is None or d.end <= hi)
-             and not any(a <= d.start < b for a, b in exclude)]
+             and not any(a <= d.start < b for a, b in exclude)
+             and not re.search(r"\b(?:until|till|through)\s+(?:on\s+)?$", s.text[:d.start - s.start])]
     if not cands:
         return None
 

@@ -151,6 +151,7 @@ def _treaty_participant(name: str):
 # ------------------------------------------------------------------ memberships
 _MEMBER_CHANGE = re.compile(
     r"\b(?P<verb>suspend(?:s|ed|ing)?|expel(?:s|led|ling)?|readmit(?:s|ted)?|admit(?:s|ted|ting)?|re-?instat(?:e|es|ed)|"
+    r"grant(?:s|ed|ing)?|"
     r"(?:lift(?:s|ed)?|end(?:s|ed)?)\s+(?:the\s+|its\s+)?suspension\s+of)\b", re.I)
 
 
@@ -166,13 +167,17 @@ def rule_membership_change(ctx: Context, s: Sent) -> list[DraftFact]:
             continue
         if verb.startswith("admit") and not re.search(r"\bmember|\bobserver", rest[:120]):
             continue
+        granted = re.match(r"\s*(?:an?\s+|the\s+)?(?:observer\s+status|(?:full\s+)?membership)\s+to\s+(?:the\s+)?", rest)
+        if verb.startswith("grant") and not granted and not re.search(
+                r"^\s*(?:\w+[\s-]){1,3}(?:observer\s+status|membership)", rest):
+            continue
         org = subject_before(s, tpos, _org, window=120, coordinate=False)
         if not org:
             lead = [m for m in s.mentions if m.end <= tpos and _org(m)]
             org = lead[-1:] if lead and re.search(r"\b(?:leaders|members|ministers|countries|states)\b",
                                                    s.between(lead[-1].end, tpos)) else []
         member = []
-        mm = re.match(r"\s*(?:the\s+membership\s+of\s+|the\s+)?", rest)
+        mm = granted or re.match(r"\s*(?:the\s+membership\s+of\s+|the\s+)?", rest)
         at = tend + (mm.end() if mm else 0)
         member = objects_after(s, at, is_state, window=2)
         if not org:
@@ -183,9 +188,9 @@ def rule_membership_change(ctx: Context, s: Sent) -> list[DraftFact]:
         for m in member:
             f.add("member", m)
         f.add("organization", org[0])
-        f.fields["status"] = "observer" if re.search(r"\bobserver", rest[:120]) else "full"
+        f.fields["status"] = "observer" if re.search(r"\bobserver", rest[:60]) else "full"
         f.fields["change"] = ("suspended" if verb.startswith("suspend") else "expelled" if verb.startswith("expel")
-                              else "admitted" if verb.startswith(("admit", "readmit")) else "reinstated")
+                              else "admitted" if verb.startswith(("admit", "readmit", "grant")) else "reinstated")
         planned = _planned(s, tpos) or bool(re.search(r"\bin\s+principle\b", rest))
         d = _date(ctx, s, tpos, tend)
         finish_date(f, d, ctx, s, "ref")

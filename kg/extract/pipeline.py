@@ -24,7 +24,7 @@ from .entities import Recognizer, gazetteer
 from .context import Context, Sent
 from .facts import draft_facts, merge
 from .model import DraftFact, Mention
-from .text import document_from_text, read_source, sentences
+from .text import document_from_text, looks_english, read_source, sentences
 from .timex import find_dates
 
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
@@ -128,6 +128,13 @@ def _draft_block(doc: Document, sents: list, gaz, nlp, registry: Registry | None
                               find_dates(doc.text, s.start, s.end, doc.reference_date)))
     ctx = Context(doc.text, doc.reference_date, gaz, ctx_sents, all_mentions=mentions)
     return draft_facts(ctx)
+
+
+def has_english(doc_or_text: Document | str | Path, reference_date: str | dates.PartialDate | None = None) -> bool:
+    """Whether the document reads as English (what extract_document can read), judged on all its
+    running text at once (see kg.extract.text.looks_english): names and headlines do not sway it."""
+    doc = as_document(doc_or_text, reference_date)
+    return looks_english(" ".join(s.text for s in sentences(doc.text)[:400]))
 
 
 def _add_spacy_people(text: str, sents, mentions: list[Mention], nlp, registry: Registry | None) -> list[Mention]:

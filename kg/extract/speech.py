@@ -74,7 +74,7 @@ _ADVERBS = re.compile(r"^\s*(?:\b(?:also|further|then|later|again|has|have|had|o
                       r"yesterday|however|in\s+a\s+statement|in\s+an?\s+\w+|at\s+the\s+time)\b[\s,]*){0,4}$", re.I)
 
 
-def quotation_spans(text: str) -> list[tuple[int, int]]:
+def quotation_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     """The spans of the document's quotations, quote marks included.
 
     A quotation left open at a paragraph's end continues into the next
@@ -83,7 +83,7 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = None
-    i, n = 0, len(text)
+    i, n = lo, len(text) if hi is None else min(hi, len(text))
     while i < n:
         c = text[i]
         if start is None:
@@ -110,8 +110,8 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
 class Quotations:
     """Quotation spans with quick look-up by offset."""
 
-    def __init__(self, text: str):
-        self.spans = quotation_spans(text)
+    def __init__(self, text: str, lo: int = 0, hi: int | None = None):
+        self.spans = quotation_spans(text, lo, hi)
         self.starts = [a for a, _ in self.spans]
 
     def inside(self, pos: int) -> bool:
@@ -155,7 +155,7 @@ class SpeechReader:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.quotes = Quotations(ctx.text)
+        self.quotes = Quotations(ctx.text, ctx.sents[0].start if ctx.sents else 0, ctx.sents[-1].end if ctx.sents else 0)
         self.last: DraftFact | None = None
         self._pair: list[Mention] | None = None
 

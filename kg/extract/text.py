@@ -332,3 +332,27 @@ def sentences(text: str, nlp=None) -> list[Sentence]:
         else:
             out.extend(split_sentences(text, s, e, para))
     return out
+
+
+# Function words that make up about a third of any English prose, and much less of any other language's.
+_ENGLISH = frozenset("the of and to in is was were that for with on said has have had by as at from it be will this "
+                     "are an which its their after been would also who not but they he she his her".split())
+
+
+def looks_english(text: str) -> bool:
+    """Whether a sentence reads as English: enough English function words among its words.
+
+    Very short sentences (under five words: headlines, captions) are given
+    the benefit of the doubt; a sentence mostly in another script is not
+    English whatever it contains.
+    """
+    sample = text[:20000]
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) >= 20 and sum(c.isascii() for c in letters) * 2 < len(letters):
+        return False  # mostly another script (Chinese, Arabic, Cyrillic...)
+    words = re.findall(r"[^\W\d_]+", sample.lower())
+    if len(words) < 5:
+        return True
+    if sum(w.isascii() for w in words) * 2 < len(words):
+        return False
+    return sum(w in _ENGLISH for w in words) >= 0.12 * len(words)
