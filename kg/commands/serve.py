@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..serve.server import (DEFAULT_HEAVY_AFTER, DEFAULT_HOST, DEFAULT_MAX_QUERY_MEMORY, DEFAULT_MAX_RESULT_BYTES,
+from ..serve.limits import (DEFAULT_HEAVY_AFTER, DEFAULT_HOST, DEFAULT_MAX_QUERY_MEMORY, DEFAULT_MAX_RESULT_BYTES,
                             DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS)
 from .options import reports_errors
 

@@ -46,14 +46,8 @@ from .protocol import (KINDS, ProtocolError, SparqlRequest, apply_using, content
                        endpoint_url, negotiate, parse_request, refuse_outside_requests, refuse_random)
 from .workers import DEFAULT_HEAVY_AFTER, DEFAULT_MAX_QUERY_MEMORY, Answer, WorkerPool, resident_bytes
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7373
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_ROWS = 100_000
-DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result's rows, as kg.serve.workers.term_bytes counts them
-MAX_BODY = 16 * 1024 * 1024  # bytes: a query is small; a big INSERT DATA belongs in a fact sheet
-IDLE_TIMEOUT = 15.0  # seconds a connection may take to send a whole request (head and body), or sit idle
-MAX_CONNECTIONS = 64  # open connections at once; one more is answered 503 and closed
+from .limits import (DEFAULT_HOST, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_ROWS, DEFAULT_PORT,  # noqa: F401
+                     DEFAULT_TIMEOUT, IDLE_TIMEOUT, MAX_BODY, MAX_CONNECTIONS)
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 

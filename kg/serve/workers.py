@@ -43,8 +43,7 @@ from .protocol import content_type, explain_syntax_error, star_variables
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 START_TIMEOUT = 300.0  # seconds a new worker may take to open or load the graph
 WATCH_INTERVAL = 0.05  # seconds between two looks at a busy worker's memory
-DEFAULT_MAX_QUERY_MEMORY = 1024 * 1024 * 1024  # bytes a query may add to its worker's memory
-DEFAULT_HEAVY_AFTER = 2.0  # seconds after which a running query counts as heavy
+from .limits import DEFAULT_HEAVY_AFTER, DEFAULT_MAX_QUERY_MEMORY  # noqa: E402,F401
 
 
 def resident_bytes(pid: int) -> int | None:
