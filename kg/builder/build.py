@@ -759,6 +759,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
+        _write_names(store, folder, None if registry_changed else prev_folder)
         written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
         # The summary last: a build folder with a summary is complete.
         atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
@@ -813,6 +814,23 @@ def _unchanged(out: Path, folder: Path, data: dict, drafts: int, notes: list[str
                            summary["triples"], [], files, drafts, warnings, conflicts, folder=folder, notes=notes)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _write_names(store: ox.Store, folder: Path, previous: Path | None) -> None:
+    """The index of entity names (kg.store.local.NAMES_FILE), so that a command looks a name up in a
+    dictionary instead of scanning every label. It depends only on the registry graph: when that is
+    unchanged, the previous build's file is linked."""
+    from ..sparql.named import name_lookup_data
+    from ..store.local import NAMES_FILE, Store
+
+    if previous is not None and (previous / NAMES_FILE).is_file():
+        try:
+            os.link(previous / NAMES_FILE, folder / NAMES_FILE)
+            return
+        except OSError:
+            pass
+    atomic_write(folder / NAMES_FILE, json.dumps(name_lookup_data(Store(store)), sort_keys=True,
+                                                 ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def _add_conflicts(store: ox.Store) -> list:

@@ -85,3 +85,13 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self._labels)
+
+    def to_json(self) -> dict:
+        """The index as JSON-ready data (kg build keeps it with the build; see from_json)."""
+        return {"ids": self._ids, "labels": self._labels}
+
+    @classmethod
+    def from_json(cls, data: dict) -> NameIndex:
+        index = cls()
+        index._ids, index._labels = dict(data["ids"]), dict(data["labels"])
+        return index

@@ -112,11 +112,29 @@ def _literal(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def name_lookup_data(store) -> dict:
+    """What entity parameters are looked up in, as JSON-ready data `kg build` keeps with the build:
+    each name as written (lower-cased, as SPARQL's LCASE) to the first entity going by it, and the
+    NameIndex (kg.sources.names) for every other spelling."""
+    index = NameIndex()
+    exact: dict[str, str] = {}
+    for iri, label, name in store.execute(prepare(internal_query("entity-names"), store)).rows:
+        for text in (label.value, name.value if name is not None else None):
+            if text is not None:
+                exact.setdefault(text.lower(), iri.value)
+        index.add(iri.value.rsplit("/", 1)[-1], label.value, [name.value] if name is not None else [])
+    return {"exact": exact, "index": index.to_json()}
+
+
 def _entity_term(store: Store, value: str) -> str:
     if value.startswith("<") and value.endswith(">"):
         return value
-    # Most names are exact: ask for that one first, and fetch every name only when it is not.
     key = " ".join(value.split()).casefold()
+    lookup = store.name_lookup() if hasattr(store, "name_lookup") else None
+    if lookup is not None:  # the build's own index: two dictionary look-ups, no query
+        exact, index = lookup
+        return f"<{exact[key]}>" if key in exact else f"<{KGR[index.resolve(value)]}>"
+    # Most names are exact: ask for that one first, and fetch every name only when it is not.
     exact = store.execute(prepare(internal_query("entity-by-name"), store, {"key": key}))
     if exact.rows:
         return f"<{exact.rows[0][0].value}>"

@@ -28,6 +28,7 @@ ONTOLOGY_GRAPH = ox.NamedNode(str(KGR["graph/ontology"]))
 # disk. Measured (bench/README.md): the copy costs about 1 s per 100k triples, while a one-off
 # named query on disk costs well under that up to 1M; so memory pays only for small graphs.
 IN_MEMORY_MAX_TRIPLES = 20_000
+NAMES_FILE = "names.json"  # the build's index of entity names (kg.sparql.named.name_lookup_data)
 
 
 def _triples(folder: Path) -> int:
@@ -42,9 +43,27 @@ def _triples(folder: Path) -> int:
 class Store:
     """A queryable built graph."""
 
-    def __init__(self, oxstore: ox.Store, source: str = ""):
+    def __init__(self, oxstore: ox.Store, source: str = "", folder: Path | None = None):
         self._store = oxstore
         self.source = source
+        self.folder = folder  # the published build's folder, when opened from one
+        self._names = None
+
+    def name_lookup(self):
+        """The build's index of entity names (names.json, written by `kg build`) as (exact, index):
+        a dict of names as written (lower-cased) to entity IRIs, and a kg.sources.names.NameIndex;
+        None where the build has none."""
+        if self._names is None and self.folder is not None:
+            import json
+
+            from ..sources.names import NameIndex
+
+            try:
+                data = json.loads((self.folder / NAMES_FILE).read_text(encoding="utf-8"))
+                self._names = (data["exact"], NameIndex.from_json(data["index"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                self._names = None
+        return self._names
 
     @classmethod
     def open(cls, build: str | Path = "build", *, in_memory: bool | None = None) -> Store:
@@ -73,7 +92,7 @@ class Store:
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB found it corrupted
             raise NotBuiltError(f"the store in {path} cannot be opened ({exc}); run `kg build` again") from None
         if not in_memory:
-            return cls(disk, str(build))
+            return cls(disk, str(build), folder)
         memory = ox.Store()
         trig = folder / "kg.trig"
         try:
@@ -85,7 +104,7 @@ class Store:
                 memory.bulk_extend(disk)
         except (SyntaxError, ValueError, OSError) as exc:
             raise NotBuiltError(f"the graph in {folder} cannot be read ({exc}); run `kg build` again") from None
-        return cls(memory, str(build))
+        return cls(memory, str(build), folder)
 
     @classmethod
     def from_files(cls, *paths: str | Path) -> Store:
