@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from .conftest import SEED_RAW, invoke
+from .conftest import invoke
 
 
 def test_build_writes_the_page_beside_the_graph_when_asked(raw_copy, tmp_path):

@@ -9,7 +9,6 @@ import pytest
 import kg
 from kg.sparql.named import QueryResult
 
-from .conftest import ROOT
 
 
 def test_a_select_result_is_an_escaped_html_table_with_its_row_count(store):
@@ -52,7 +51,8 @@ def test_a_notebook_shows_a_query_as_a_table_and_pages_inline(built, tmp_path):
         nbformat.v4.new_code_cell('kg.query("dyad", build, {"a": "Pakistan", "b": "Russia"})'),
         nbformat.v4.new_code_cell('kg.query("membership", build).to_dataframe().shape'),
         nbformat.v4.new_code_cell('kg.brief("Pakistan", "Russia", build)'),
-        nbformat.v4.new_code_cell("from kg.views.network import graph\nfrom kg.views.selection import View\nfrom kg.render.page import page\n"
+        nbformat.v4.new_code_cell("from kg.views.network import graph\nfrom kg.views.selection import View\n"
+                                  "from kg.render.page import page\n"
                                   'page(graph(build, View(dyad=("Pakistan", "Russia"))))'),
     ]
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()

@@ -288,7 +288,8 @@ def test_updates_need_the_token(update_server):
 def test_an_update_with_the_token_reaches_every_worker_and_not_the_disk(update_server, private_build):
     url = update_server.url + "sparql"
     status, _, body = curl("-H", f"Authorization: Bearer {TOKEN}", "--data-urlencode",
-                           'update=INSERT DATA { GRAPH <https://w3id.org/bilateral-kg/id/graph/scratch> { <urn:test:note> rdfs:label "scratch" } }', url)
+                           'update=INSERT DATA { GRAPH <https://w3id.org/bilateral-kg/id/graph/scratch> '
+                           '{ <urn:test:note> rdfs:label "scratch" } }', url)
     assert status == 200, body
     ask = 'query=ASK { <urn:test:note> rdfs:label "scratch" }'
     for _ in range(6):  # more asks than workers: each copy must have it

@@ -22,7 +22,6 @@ import csv
 import http.client
 import io
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +107,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 PREFIXES = "PREFIX dc: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-RESET_THREE = (f"DROP ALL ;\nINSERT DATA {{\n" + "".join(
+RESET_THREE = ("DROP ALL ;\nINSERT DATA {\n" + "".join(
     f"  GRAPH <{doc(n)}> {{ <{doc(n)}> a foaf:Document }}\n" for n in (1, 2, 3)) + "} ;\n")
 
 

@@ -287,7 +287,8 @@ _BODY = """<header>
 <div id="entity-types"></div>
 <div id="legend-extra"></div>
 <h2>Reading</h2>
-<div class="hint">Hover a tie or an event for its date and quote; click for every quote and its source. Click an entity to light up its neighbourhood; click the background to clear.</div>
+<div class="hint">Hover a tie or an event for its date and quote; click for every quote and its source.
+Click an entity to light up its neighbourhood; click the background to clear.</div>
 <div class="hint">{not_drawn}</div>
 </aside>
 <main id="graph">

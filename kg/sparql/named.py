@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..core import resources
 from ..core.dates import parse_partial
-from ..core.errors import DateError, MissingInputError, QueryError, UnknownEntityError, UsageError
+from ..core.errors import DateError, MissingInputError, QueryError, UnknownEntityError
 from ..sources.grades import Grade
 from ..sources.names import NameIndex
 from ..core.namespaces import KGR, PREFIXES
