@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph
 
+import kg
 from kg.core.namespaces import KGR
 
-from .conftest import assert_isomorphic, invoke
+from .conftest import ROOT, assert_isomorphic, invoke
 
 
 def test_each_format_round_trips(built, tmp_path):
@@ -40,3 +41,13 @@ def test_with_ontology_adds_the_terms(built):
 
 def test_export_output_is_deterministic(built):
     assert invoke("export", "--build", built, "-f", "nt").output == invoke("export", "--build", built, "-f", "nt").output
+
+
+def test_kg_export_writes_the_builds_own_files_byte_for_byte(tmp_path):
+    """`kg export` equals build/kg.ttl and `kg export --format trig` build/kg.trig, so the
+    README's `kg export --format nt | head -3` shows what a build's files begin with."""
+    out = tmp_path / "build"
+    kg.build(ROOT / "raw", out, files=True)
+    assert invoke("export", "--build", out).stdout_bytes == (out / "kg.ttl").read_bytes()
+    assert invoke("export", "--build", out, "--format", "trig").stdout_bytes == (out / "kg.trig").read_bytes()
+    assert kg.export("trig", out) == (out / "kg.trig").read_bytes()

@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ..core.errors import UsageError
+from ..core.errors import NotBuiltError, UsageError
 from ..core import formats
 from ..core.serialize import FORMATS, atomic_output, write
 from .local import ONTOLOGY_GRAPH, Store
@@ -42,9 +42,16 @@ def export(fmt: str = "ttl", build="build", out: str | Path | BinaryIO | None = 
 
 def _oxigraph(source) -> ox.Store:
     """The Oxigraph store to write from: a build's, or a copy of what a SPARQL server holds."""
+    # The build's canonical order (that of kg.ttl and kg.trig) is the on-disk store's, which depends
+    # on the content alone; a copy in memory orders the same triples differently. So read the disk.
     if isinstance(source, (str, Path)):
-        return Store.open(source).oxigraph
+        return Store.open(source, in_memory=False).oxigraph
     if isinstance(source, Store):
+        if source.source and Path(source.source).is_dir():
+            try:
+                return Store.open(source.source, in_memory=False).oxigraph
+            except NotBuiltError:
+                pass
         return source.oxigraph
     copy = ox.Store()  # a kg.remote.RemoteStore: its graphs, fetched one by one
     copy.bulk_extend(source.quads())
