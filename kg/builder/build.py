@@ -776,7 +776,8 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             shutil.rmtree(folder, ignore_errors=True)
         raise
     return BuildResult(out, len(entries), n_entities, dict(counts), triples, rebuilt,
-                       [out / p.name for p in written], drafts, list(source_warnings or []) + warnings, conflicts, folder=folder, notes=notes)
+                       [out / p.name for p in written], drafts, list(source_warnings or []) + warnings, conflicts,
+                       folder=folder, notes=notes)
 
 
 def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, DocumentEntry], rebuilt: list[str],
