@@ -141,3 +141,30 @@ def test_the_deal_panel_lists_its_stages_in_the_browser(browser, raw_copy, tmp_p
         opened.assert_clean()
     finally:
         opened.close()
+
+
+def test_kg_extract_drafts_name_the_deal_stage(tmp_path):
+    from kg.extract import extract_document
+    from kg.extract.sheet import deal_stage, fact_to_json, to_yaml
+    from kg.extract.text import document_from_text
+    from kg.sources.documents import read_document
+    from kg.sources.registry import load_registry
+    from kg.sources.schema import load_schema
+
+    from .conftest import SEED_RAW
+
+    text = ("Russia delivered four Mi-35M helicopters to Pakistan in December 2017. "
+            "Pakistan ordered four Mi-35M helicopters from Russia in 2015.")
+    found = {d.type: d for d in extract_document(document_from_text(text, "2018-02-01"))}
+    assert deal_stage(found["arms_delivery"]) == "delivered" and deal_stage(found["arms_order"]) == "ordered"
+    assert fact_to_json(found["arms_order"])["stage"] == "ordered"
+    found["arms_order"].planned = True  # an order only announced
+    assert fact_to_json(found["arms_order"])["stage"] == "announced"
+    # The fact sheet a reviewer edits carries the key too.
+    path = tmp_path / "090_deal.txt"
+    path.write_text(f"---\ntitle: Deal\npublisher: Test Wire\nreference_date: 2018-02-01\n---\n{text}\n",
+                    encoding="utf-8")
+    registry = load_registry(SEED_RAW / "entities.yaml", load_schema())
+    drafts = extract_document(read_document(path), registry=registry)
+    sheet, _ = to_yaml(drafts, read_document(path), registry, load_schema())
+    assert "stage: delivered" in sheet and "stage: ordered" in sheet

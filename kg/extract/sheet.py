@@ -45,6 +45,16 @@ class Proposal:
 
 
 # ------------------------------------------------------------------ JSON
+def deal_stage(f: DraftFact) -> str | None:
+    """The deal stage a drafted arms transfer reports (the sheet key `stage`, read by the `deals` query):
+    a delivery is delivered, an order ordered, or only announced while it is planned."""
+    if f.type == "arms_delivery":
+        return "delivered"
+    if f.type == "arms_order":
+        return "announced" if f.planned else "ordered"
+    return None
+
+
 def fact_to_json(f: DraftFact) -> dict[str, Any]:
     """One draft as the JSON object documented in docs/extract.md."""
     out: dict[str, Any] = {"type": f.type if f.type in JSON_TYPES else "other"}
@@ -85,6 +95,8 @@ def fact_to_json(f: DraftFact) -> dict[str, Any]:
         out["quotes"] = [{"quote": x.text, "start": x.start, "end": x.end} for x in f.quotes]
     out["confidence"] = f.confidence
     out["planned"] = f.planned
+    if deal_stage(f):
+        out["stage"] = deal_stage(f)
     for role in ("weapon", "location"):
         ps = f.role(role)
         if ps:
@@ -251,6 +263,8 @@ class SheetWriter:
             spoken = [p.found_as or p.name for p in f.role("speaker")]
             if spoken:
                 data["speaker_as_written"] = spoken[0]
+        if "stage" not in data and deal_stage(f):
+            data["stage"] = deal_stage(f)
         if f.planned:
             data["planned"] = True
         data["date"] = str(f.date) if f.date is not None else self.doc.reference_date.iso()
