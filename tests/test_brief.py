@@ -125,3 +125,23 @@ def test_hostile_names_and_quotes_are_escaped(hostile_built, tmp_path):
     assert "<" not in data.split(">", 1)[1]  # the document's text cannot close its script element
     assert html.escape(TITLE) in body and html.escape(SCRIPT) in body
     assert 'href="javascript' not in body
+
+
+def test_conflicts_the_build_found_show_on_both_facts(tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(SEED_RAW, raw)
+    (raw / "006_test_relations.txt").write_text(
+        "---\ntitle: Relations since 1950\npublisher: Test Desk\nreference_date: 2020\n---\n"
+        "Pakistan and Russia established diplomatic relations in 1950.\n", encoding="utf-8")
+    (raw / "006_test_relations.facts.yaml").write_text(
+        "facts:\n  - type: diplomatic_relations\n    id: relations-1950\n    parties: [Pakistan, Russia]\n"
+        "    date: 1950\n    quote: \"Pakistan and Russia established diplomatic relations in 1950.\"\n",
+        encoding="utf-8")
+    kg.build(raw, tmp_path / "build")
+    page = render_brief(tmp_path / "build", "Pakistan", "Russia").html
+    for fid in ("relations-1950", "pakistan-russia-diplomatic-relations"):
+        article = re.search(rf'<article class="fact" id="fact-{fid}".*?</article>', page, re.S).group(0)
+        assert '<span class="badge conflict"' in article and "<dt>conflict</dt>" in article
+    assert page.count("<dt>conflict</dt>") == 2

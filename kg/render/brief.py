@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.errors import KGError
+from ..core.namespaces import KGR, sparql_prefixes
 from ..core.serialize import atomic_write
 from ..store.local import Store
 from ..views.changes import Diff, FactRecord, Snapshot, diff as run_diff, open_side, snapshot
@@ -165,8 +166,10 @@ def _badges(ctx: _Context, f: Fact) -> str:
     if f.id in ctx.new_ids:
         out.append('<span class="badge new">new</span>')
     for grade in ctx.grades.get(f.id, []):
-        kind = "conflict" if grade.startswith("conflict") else "grade"
-        out.append(f'<span class="badge {kind}">{_e(grade)}</span>')
+        if grade.startswith("conflict"):
+            out.append(f'<span class="badge conflict" title="{_e(grade)}">{_e(grade.split(":")[0])}</span>')
+        else:
+            out.append(f'<span class="badge grade">{_e(grade)}</span>')
     return "".join(out)
 
 
@@ -364,7 +367,8 @@ def _fact_article(ctx: _Context, f: Fact) -> str:
             roles[r.label].append(name)
     rows += [(label, ", ".join(names)) for label, names in roles.items()]
     rows += [(k, v) for k, v in _fields(rec) if k not in roles and not k.startswith(tuple(r.key for r in f.roles))]
-    dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
+    rows += [("conflict", g.split(": ", 1)[1]) for g in ctx.grades.get(f.id, []) if g.startswith("conflict")]
+    dl = "".join(f'<dt>{_e(k)}</dt><dd{" class=conflict" if k == "conflict" else ""}>{_e(v)}</dd>' for k, v in rows)
     quotes = []
     for c in f.citations:
         src = c.source
@@ -509,7 +513,7 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
         new_ids = {f.id for f in found.facts if f.overlaps(since_date, None)}
     docs, notes = _embed_documents(raw, found.facts)
     ctx = _Context(ties, snap, first.id, first.name, second.name, found.facts, found.common, since_date, new_ids, docs,
-                   _grades(snap, found.facts))
+                   _grades(store, found.facts))
     title = f"{first.name} – {second.name}"
     scope = []
     if until:
@@ -566,19 +570,30 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
     return BriefPage(page, title, len(found.facts))
 
 
-def _grades(snap: Snapshot, facts: list[Fact]) -> dict[str, list[str]]:
+def _grades(store, facts: list[Fact]) -> dict[str, list[str]]:
     """Each fact's grade (B2: its sources' best reliability, A-F, and its credibility,
-    1-6; kg.grades) and any conflict the build recorded, as badge words."""
-    out: dict[str, list[str]] = {}
-    for f in facts:
-        rec = snap.facts.get(f.id)
-        fields = rec.fields if rec is not None else {}
-        words = [f"grade {f.grade}"] if f.grade else []
-        for key in sorted(k for k in fields if "conflict" in k.casefold() or "contradict" in k.casefold()):
-            words += [f"conflict: {v}" for v in fields[key]]
-        if words:
-            out[f.id] = words
-    return out
+    1-6; kg.sources.grades) and the conflicts the build found with it (kg.builder.conflicts:
+    another document's claim that cannot also be true), as badge words."""
+    out: dict[str, list[str]] = {f.id: [f"grade {f.grade}"] if f.grade else [] for f in facts}
+    labels = {}
+    conflicts: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # fact id -> (kind, reason, other iri)
+    result = store.execute(sparql_prefixes() + """
+        SELECT ?c ?kind ?reason ?f ?label WHERE { ?c a kg:Conflict ; kg:conflictKind ?kind ;
+          kg:conflictReason ?reason ; kg:conflictingFact ?f . ?f rdfs:label ?label } ORDER BY ?c ?f""")
+    members: dict[str, list[str]] = defaultdict(list)
+    for c, kind, reason, f, label in result.rows:
+        members[c.value].append(f.value)
+        labels[f.value] = label.value
+        conflicts[c.value].append((kind.value, reason.value, f.value))
+    base = str(KGR["fact/"])
+    for c, rows in conflicts.items():
+        for kind, reason, iri in rows:
+            fid = iri[len(base):] if iri.startswith(base) else iri
+            if fid not in out:
+                continue
+            others = [labels[o] for o in members[c] if o != iri]
+            out[fid].append(f"conflict ({kind}): {reason}" + (f" — against {'; '.join(others)}" if others else ""))
+    return {fid: words for fid, words in out.items() if words}
 
 
 def write_brief(source, a: str, b: str, out: str | Path | TextIO, **options) -> BriefPage:
