@@ -123,7 +123,7 @@ def measure_page(name: str, ties: Ties, out: Path, browser) -> dict:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url, timeout=600_000)
-        page.wait_for_function("document.documentElement.dataset.drawn", timeout=600_000, polling=100)
+        page.wait_for_selector("html[data-drawn]", state="attached", timeout=600_000)
         if errors:
             raise RuntimeError(f"{name}: the page failed: {errors}")
         row["draw_s"] = page.evaluate("window.kgFirstDrawMs") / 1000

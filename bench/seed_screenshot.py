@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         page = browser.new_page(viewport={"width": args.width, "height": args.height}, device_scale_factor=1)
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
         page.goto(page_path.resolve().as_uri())
-        page.wait_for_function("document.documentElement.dataset.drawn", timeout=60_000)
+        page.wait_for_selector("html[data-drawn]", state="attached", timeout=60_000)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.out))
         browser.close()

@@ -64,7 +64,7 @@ def build(raw: Path, out: Path, files: bool, page: bool, full: bool, as_json: bo
     if page:
         from .render.page import write_page
 
-        drawn = write_page(out)
+        drawn = write_page(out, raw=raw)
     if result.drafts:
         click.echo(f"kg: {result.drafts} draft{'s' if result.drafts != 1 else ''} awaiting review, "
                    f"not built (kg review --raw {raw})", err=True)

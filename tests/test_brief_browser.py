@@ -40,7 +40,7 @@ class Opened(GuardedPage):
         self.url = path.resolve().as_uri()
         super().__init__(browser, lambda url: url == self.url, viewport={"width": width, "height": height})
         self.page.goto(self.url)
-        self.page.wait_for_function("document.documentElement.dataset.ready", timeout=30_000)
+        self.page.wait_for_selector("html[data-ready]", state="attached", timeout=30_000)
 
     def assert_clean(self) -> None:
         assert self.refused == [], self.refused

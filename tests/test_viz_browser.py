@@ -35,7 +35,8 @@ class Opened(GuardedPage):
         self.url = path.resolve().as_uri()
         super().__init__(browser, lambda url: url == self.url, viewport={"width": width, "height": height})
         self.page.goto(self.url)
-        self.page.wait_for_function("document.documentElement.dataset.drawn", timeout=60_000)
+        # A selector, not wait_for_function: the page's policy forbids the eval that polling needs.
+        self.page.wait_for_selector("html[data-drawn]", state="attached", timeout=60_000)
 
     def shown(self) -> dict:
         return self.page.evaluate("kgView.shown()")
@@ -212,6 +213,118 @@ def test_empty_view_page_says_so(browser, built, tmp_path):
         assert opened.page.evaluate("document.documentElement.dataset.drawn") == "empty"
         assert opened.page.is_visible("#empty")
         assert opened.page.text_content("#empty") == "No facts match this view (2030-01-01 to …)."
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+LABEL_OVERLAPS = """() => {
+  const b = kgView.labelBoxes(), all = b.nodes.concat(b.edges);
+  let n = 0;
+  for (let i = 0; i < all.length; i++)
+    for (let j = i + 1; j < all.length; j++) {
+      const x = all[i], y = all[j];
+      if (x[0] < y[2] && y[0] < x[2] && x[1] < y[3] && y[1] < x[3]) n++;
+    }
+  return {nodes: b.nodes.length, edges: b.edges.length, overlaps: n};
+}"""
+
+
+def test_no_two_labels_overlap_on_the_seed_graph_and_the_dyad_page(browser, built, tmp_path):
+    from kg.render.page import write_page
+
+    for name, view in (("seed", View()), ("dyad", View(dyad=("Pakistan", "Russia")))):
+        path = tmp_path / f"{name}.html"
+        written = write_page(built, path, view)
+        opened = Opened(browser, path)
+        page = opened.page
+        try:
+            # Every node's label is drawn, and none overlaps another label (node or edge).
+            found = page.evaluate(LABEL_OVERLAPS)
+            assert found["nodes"] == written.nodes and found["overlaps"] == 0, found
+            # Zoomed in, more edge labels fit, and still none overlaps.
+            page.evaluate("kgView.network.moveTo({scale: kgView.network.getScale() * 3}); kgView.network.redraw()")
+            page.wait_for_timeout(300)
+            zoomed = page.evaluate(LABEL_OVERLAPS)
+            assert zoomed["overlaps"] == 0, zoomed
+            if name == "seed":
+                assert zoomed["edges"] > found["edges"], (found, zoomed)
+            opened.assert_clean()
+        finally:
+            opened.close()
+
+
+def test_hovering_a_tie_shows_its_label(browser, built, tmp_path):
+    from kg.render.page import write_page
+
+    path = tmp_path / "seed.html"
+    write_page(built, path)
+    g = project(select(load_ties(built)))
+    opened = Opened(browser, path)
+    page = opened.page
+    try:
+        # A tie whose label collides at rest, so it is not drawn...
+        drawn = page.evaluate("kgView.labelBoxes().edgeIds")
+        edge = next(i for i, (u, v, k, d) in enumerate(g.edges(keys=True, data=True))
+                    if d["kind"] == "tie" and i not in drawn)
+        # ...is labelled while the pointer is on it (vis-network's own hover event, as a pointer raises it).
+        page.evaluate("id => kgView.network.body.emitter.emit('hoverEdge', {edge: id, pointer: {DOM: {x: 10, y: 10}}})",
+                      edge)
+        page.wait_for_timeout(200)
+        assert edge in page.evaluate("kgView.labelBoxes().edgeIds")
+        page.evaluate("id => kgView.network.body.emitter.emit('blurEdge', {edge: id, pointer: {DOM: {x: 10, y: 10}}})",
+                      edge)
+        page.wait_for_timeout(200)
+        assert page.evaluate("kgView.labelBoxes().edgeIds") == drawn
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_a_quote_opens_its_document_in_the_reader_with_the_quote_marked(browser, built, tmp_path):
+    from kg.render.page import write_page
+
+    from .conftest import SEED_RAW
+
+    path = tmp_path / "seed.html"
+    write_page(built, path, raw=SEED_RAW)
+    opened = Opened(browser, path)
+    page = opened.page
+    try:
+        page.fill("#search", "Mi-35M")
+        page.press("#search", "Enter")
+        page.get_by_role("button", name="2015 · Arms order: Russia – Pakistan – Mi-35M (2015)").click()
+        page.locator("#details button.read").first.click()
+        assert page.is_visible("#reader")
+        fact = load_ties(built).facts["pakistan-orders-mi-35m-2015"]
+        cite = fact.citations[0]
+        assert page.text_content("#reader-title") == cite.source.title
+        assert page.text_content("#reader mark") == cite.quote
+        assert page.evaluate("document.querySelector('#reader mark').previousSibling.textContent.length") == cite.start
+        page.click("#reader-close")
+        assert not page.is_visible("#reader")
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_hostile_documents_show_as_text_in_the_reader(browser, hostile_built, tmp_path):
+    from kg.render.page import write_page
+
+    path = tmp_path / "hostile.html"
+    write_page(hostile_built, path, raw=hostile_built.parent / "raw")
+    opened = Opened(browser, path, 1000, 700)
+    page = opened.page
+    try:
+        page.fill("#search", "Pakistan")
+        page.press("#search", "Enter")
+        page.locator("#details li button").first.click()
+        page.locator("#details button.read").first.click()
+        assert page.text_content("#reader-title") == TITLE
+        assert IMG in page.text_content("#reader-text")
+        assert page.evaluate("document.querySelectorAll('#reader-text *').length") == 1  # the mark, nothing else
+        assert page.evaluate("document.querySelectorAll('img, b, iframe, object, svg[onload]').length") == 0
+        assert page.evaluate("document.scripts.length") == 3
         opened.assert_clean()
     finally:
         opened.close()

@@ -69,7 +69,7 @@ def test_data_is_json_that_cannot_close_its_script(hostile_page):
     assert {IMG, SCRIPT} <= labels and any(label.startswith("Tom & Jerry") for label in labels)
     assert any(EVENT in f[1] for f in data["facts"])
     assert data["sources"][0][0] == TITLE
-    assert any(SCRIPT in quote for quote, _source in data["citations"])
+    assert any(SCRIPT in quote for quote, *_source in data["citations"])
 
 
 def test_no_hostile_text_reaches_the_html_unescaped(hostile_page, hostile_built):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .options import (BUILD_OPTION, store_options, take_store, EVENTS_OPTION, SINCE_OPTION, TYPES_OPTION,
+from .options import (BUILD_OPTION, RAW_OPTION, store_options, take_store, EVENTS_OPTION, SINCE_OPTION, TYPES_OPTION,
                    UNTIL_OPTION, make_view, reports_errors, view_options)
 from ..core import formats
 from ..core.textout import safe, write_table
@@ -25,10 +25,11 @@ from ..core.textout import safe, write_table
 @click.option("--physics/--no-physics", default=None,
               help="Let the browser tidy the layout for a moment (default: only for graphs of at most "
                    "300 nodes; larger ones keep the layout computed in Python).")
+@RAW_OPTION
 @BUILD_OPTION
 @store_options
 @reports_errors
-def viz(events, output, physics, build_dir, **view):
+def viz(events, output, physics, raw, build_dir, **view):
     """Draw the graph as one HTML page that works offline.
 
     The page embeds everything it needs (no network, no CDN): open it from
@@ -52,7 +53,8 @@ def viz(events, output, physics, build_dir, **view):
 
     if out is None and isinstance(source, Store):
         source = build_dir  # drawn into the build it comes from, as build/graph.html (kg.store.publish)
-    page = write_page(source, out, make_view(**view), events=events, physics=physics)
+    page = write_page(source, out, make_view(**view), events=events, physics=physics,
+                      raw=raw if raw.is_dir() else None)
     if page.empty_message:
         click.echo(f"kg: warning: {safe(page.empty_message)} The page says so.", err=True)
     if page.path is not None:

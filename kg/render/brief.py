@@ -47,11 +47,9 @@ from ..views.ties import Fact, Ties, load_ties
 from . import layout
 from .page import _static, csp_hash, script_json
 from .palette import ENTITY_STYLE, fact_color
+from .reader import embed_documents
 from .timeline import GAP_YEARS, status_of, year_of
 
-# The documents embedded for the reader pane, at most (characters, all documents together).
-# A brief cites a handful; past this the quotes stay, and the page says the text was left out.
-MAX_EMBEDDED_TEXT = 4_000_000
 # The graph drawn in the brief: at most this many entities (the most tied first).
 MAX_GRAPH_NODES = 80
 
@@ -439,41 +437,6 @@ def _dyad_diff(full: Diff, fact_ids: set[str], old_ids: set[str], entity_ids: se
     return out
 
 
-# ---------------------------------------------------------------- documents for the reader
-
-def _embed_documents(raw: str | Path | None, facts: list[Fact]) -> tuple[dict[str, dict], list[str]]:
-    """The cited documents' text from ``raw``, each only if every quote the brief shows
-    from it stands at its offsets (a document edited since the build is left out)."""
-    from ..sources.documents import read_document
-
-    notes: list[str] = []
-    if raw is None:
-        return {}, ["The documents' text is not embedded (no raw folder given)."]
-    wanted: dict[str, list] = defaultdict(list)
-    for f in facts:
-        for c in f.citations:
-            wanted[c.source.id].append(c)
-    out: dict[str, dict] = {}
-    total = 0
-    for sid, cites in sorted(wanted.items()):
-        path = Path(raw) / f"{sid}.txt"
-        try:
-            doc = read_document(path)
-        except (KGError, OSError):
-            notes.append(f"{sid}: not found in {raw}, so its text is not embedded.")
-            continue
-        if any(doc.text[c.start:c.end] != c.quote for c in cites):
-            notes.append(f"{sid}: the copy in {raw} differs from the one built, so its text is not embedded.")
-            continue
-        if total + len(doc.text) > MAX_EMBEDDED_TEXT:
-            notes.append(f"{sid}: left out, past the {MAX_EMBEDDED_TEXT:,} characters a brief embeds.")
-            continue
-        total += len(doc.text)
-        meta = ", ".join(v for v in (doc.meta.get("publisher", ""), doc.meta.get("published", "")) if v)
-        out[sid] = {"title": doc.meta.get("title", sid), "meta": meta, "text": doc.text}
-    return out, notes
-
-
 # ---------------------------------------------------------------- the page
 
 def render_brief(source, a: str, b: str, *, since=None, until=None, against=None, raw: str | Path | None = None,
@@ -511,7 +474,7 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
         new_ids = {f.id for f in against_diff.facts_added} | {c.id for c in against_diff.facts_changed}
     elif since_date is not None:
         new_ids = {f.id for f in found.facts if f.overlaps(since_date, None)}
-    docs, notes = _embed_documents(raw, found.facts)
+    docs, notes = embed_documents(raw, found.facts)
     ctx = _Context(ties, snap, first.id, first.name, second.name, found.facts, found.common, since_date, new_ids, docs,
                    _grades(store, found.facts))
     title = f"{first.name} – {second.name}"

@@ -49,6 +49,15 @@ BIG_GRAPH_EDGES = 1000
 # Above this many edges they lose their drawn labels (the hover box still names
 # them): text with a halo is the costliest thing on the canvas.
 EDGE_LABEL_MAX_EDGES = 400
+# Above this many nodes, vis-network draws plain dots without labels, and the page's
+# own label layer names the nodes in view that are big enough to read, most tied
+# first, where they fit. Measured at 10,000 nodes in headless Chromium without a GPU
+# (bench/bench_viz.py): a frame while dragging took 327 ms with vis-network's labels
+# and shapes, 106 ms without the labels, 25 ms with plain dots as well.
+LABEL_LAYER_MIN_NODES = 1500
+# At or below LABEL_LAYER_MIN_NODES, the page moves nodes apart until no two labels
+# overlap, for at most this many rounds (the seed graph needs a handful).
+DECLUTTER_ROUNDS = 300
 
 VIS_NETWORK = "templates/lib/vis-9.1.2/vis-network.min.js"
 
@@ -132,7 +141,7 @@ def _month(day) -> int | None:
     return None if day is None else day.year * 12 + day.month - 1
 
 
-def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
+def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None, documents: dict[str, dict] | None = None) -> dict:
     """The JSON the page script draws. Rows are arrays, not objects, and every fact,
     quote, source and label is stored once and referred to by index, so that
     10,000 nodes and 20,000 edges stay a few megabytes:
@@ -147,7 +156,9 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
       planned 0/1, [[node, role label index], ...], [citation index, ...], grade ("B2", or ""),
       [[conflicting fact index, reason], ...], and for a stage of an arms deal
       [deal id, [[stage, date, fact index], ...]]]``;
-    - ``citations``: ``[quote, source index]``; ``sources``: ``[title, publisher, url, reliability]``;
+    - ``citations``: ``[quote, source index, start offset, end offset]``; ``sources``:
+      ``[title, publisher, url, reliability]``; ``documents``: for each source, its
+      ``{"title", "meta", "text"}`` for the reader pane, or null (kg.render.reader);
     - ``strings``: the labels of edges and roles.
     """
     facts = g.graph.get("facts", {})
@@ -196,7 +207,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
                 source_index[c.source.id] = len(sources)
                 sources.append([c.source.title, c.source.publisher, c.source.url, c.source.reliability])
             cites.append(len(citations))
-            citations.append([" ".join(c.quote.split()), source_index[c.source.id]])
+            citations.append([" ".join(c.quote.split()), source_index[c.source.id], c.start, c.end])
         roles: dict[str, list[str]] = {}
         for r in fact.roles:
             roles.setdefault(r.entity, [])
@@ -254,6 +265,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
         "title": g.graph.get("title", ""), "subtitle": g.graph.get("subtitle", ""),
         "physics": bool(physics), "big": len(edge_rows) > BIG_GRAPH_EDGES,
         "edgeLabels": len(edge_rows) <= EDGE_LABEL_MAX_EDGES,
+        "labelLayer": len(nodes) > LABEL_LAYER_MIN_NODES, "declutterRounds": DECLUTTER_ROUNDS,
         "factTypes": [{"key": k, "label": fact_labels.get(k, k), "color": fact_color(k, fact_order),
                        "count": fact_counts[i]} for i, k in enumerate(fact_type_keys)],
         "entityTypes": [{"key": k, "label": entity_labels.get(k, k), "shape": ENTITY_STYLE.get(k, ("dot",))[0],
@@ -261,6 +273,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None) -> dict:
                         for i, k in enumerate(entity_type_keys)],
         "nodes": node_rows, "edges": edge_rows, "facts": fact_rows,
         "citations": citations, "sources": sources, "strings": strings,
+        "documents": [(documents or {}).get(sid) for sid in sorted(source_index, key=source_index.get)],
     }
 
 
@@ -296,18 +309,23 @@ Click an entity to light up its neighbourhood; click the background to clear.</d
 <p id="empty"{empty_class}>{empty}</p>
 <div id="tip" class="hidden" role="tooltip"></div>
 <div id="details" class="hidden"><button id="details-close" type="button" aria-label="Close">×</button><div id="details-body"></div></div>
+<aside id="reader" class="hidden" aria-label="Document reader"><header><button id="reader-close" type="button" aria-label="Close">×</button>
+<h2 id="reader-title"></h2><div id="reader-meta"></div></header><div id="reader-text"></div></aside>
 </main>
 """
 
 
-def render(g: nx.MultiDiGraph, *, physics: bool | None = None, empty_message: str | None = None) -> str:
+def render(g: nx.MultiDiGraph, *, physics: bool | None = None, empty_message: str | None = None,
+           documents: dict[str, dict] | None = None) -> str:
     """The self-contained HTML page for ``g`` (a graph from kg.network.project).
 
     ``physics``: None lets graphs of at most PHYSICS_MAX_NODES nodes settle in
     the browser; True or False forces it. ``empty_message`` is what the page
-    says when ``g`` has no nodes (by default, that nothing matched).
+    says when ``g`` has no nodes (by default, that nothing matched). ``documents``:
+    the source documents' text by id (kg.render.reader.embed_documents), for the
+    reader pane; without them the quotes show, and no button opens a document.
     """
-    data = page_data(g, physics=physics)
+    data = page_data(g, physics=physics, documents=documents)
     payload = script_json(data)
     vis_js = vis_network_js()
     app_js = _static("viz.js")
@@ -404,16 +422,22 @@ class WrittenPage:
 
 
 def write_page(build: str | Path = "build", out: str | Path | TextIO | None = None, view: View | None = None,
-               *, events: bool = True, physics: bool | None = None) -> WrittenPage:
+               *, events: bool = True, physics: bool | None = None,
+               raw: str | Path | None = None) -> WrittenPage:
     """Read a build folder, apply ``view``, and write the page to ``out`` (a path,
     replaced atomically, or a text stream); by default ``<build>/graph.html``.
 
     An empty selection still writes a page, one that says nothing matched.
+    ``raw``: the folder the graph was built from, to embed the cited documents'
+    text for the reader pane (kg.render.reader).
     """
+    from .reader import embed_documents
+
     selection = select(load_ties(build), view)
     g = project(selection, events=events)
     empty = selection.empty_message() if g.number_of_nodes() == 0 else None
-    text = render(g, physics=physics, empty_message=empty)
+    documents = embed_documents(raw, selection.facts.values())[0] if raw is not None else None
+    text = render(g, physics=physics, empty_message=empty, documents=documents)
     path: Path | None = None
     published = None
     if out is None:  # in the build it was drawn from (kg.store.publish); for a store or a server, the working folder

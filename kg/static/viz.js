@@ -70,7 +70,7 @@
   const PRECISIONS = ["year", "month", "day"];
   const KINDS = ["tie", "role", "related"];
   data.sources = data.sources.map(([title, publisher, url, reliability]) => ({ title, publisher, url, reliability }));
-  data.citations = data.citations.map(([quote, source]) => ({ quote, source }));
+  data.citations = data.citations.map(([quote, source, start, end]) => ({ quote, source, start, end }));
   data.facts = data.facts.map(([type, label, date, precision, em, lm, planned, roles, citations, grade, conflicts,
     deal]) => ({
     type: data.factTypes[type].key, label, date, precision: PRECISIONS[precision], em, lm,
@@ -169,9 +169,8 @@
       hover: { background: style.color, border: "#000" },
     };
     baseNodeColor.set(n.id, color);
-    return {
+    const item = {
       id: n.id,
-      label: n.label,
       x: n.x,
       y: n.y,
       size: n.size,
@@ -180,6 +179,12 @@
       borderWidth: n.focus ? 3 : 1,
       font: { size: n.event ? 12 : 17, color: n.event ? "#333" : "#111" },
     };
+    // Small graphs: vis-network draws the labels, and declutter() below moves nodes
+    // until none overlap. Big ones: plain dots (other shapes cost three times as
+    // much to draw) and the label layer below draws the labels that fit.
+    if (data.labelLayer) item.shape = "dot";
+    else item.label = n.label;
+    return item;
   });
 
   const baseEdgeColor = new Map();
@@ -197,16 +202,18 @@
       arrows: { to: { enabled: !!e.directed, scaleFactor: 0.6 } },
       dashes: e.kind === "related" ? [2, 4] : fact.planned ? [7, 4] : false,
     };
-    // Role edges (event to party) go unlabelled: the hover box names the role.
-    if (data.edgeLabels && e.kind === "tie") item.label = e.label;
+    // Edge labels are drawn by the label layer below, where they fit; role edges
+    // (event to party) go unlabelled: the hover box names the role.
+    e.text = e.kind === "tie" ? e.label : "";
+    e.ink = "#444";
     // A fact another source contradicts (kg check) is marked: red, thick, and a warning sign.
     if (fact.conflicts.length && e.kind !== "related") {
       const red = { color: "#b00020", highlight: "#b00020", hover: "#b00020", inherit: false, opacity: 1 };
       baseEdgeColor.set(e.id, red);
       item.color = red;
       item.width = 4;
-      item.label = "⚠ " + (item.label || "conflict");
-      item.font = { color: "#b00020" };
+      e.text = "⚠ " + (e.text || "conflict");
+      e.ink = "#b00020";
       item.conflict = true;
     }
     // Room between a pair for its parallel ties, where physics runs.
@@ -237,7 +244,9 @@
         }
       : { enabled: false },
     interaction: {
-      hover: true,
+      // Above BIG_GRAPH_EDGES a redraw with every edge takes most of a second, and
+      // hovering redraws: there, a click gives the details instead.
+      hover: !big,
       hoverConnectedEdges: false,
       tooltipDelay: 100,
       hideEdgesOnDrag: big,
@@ -259,20 +268,191 @@
   });
   // "Drawn" (for people's tools and the tests) means settled and fully set up:
   // marked on the first frame after this script has finished.
-  let settled = !data.physics;
+  let settled = false;
   let ready = false;
   const markDrawn = () => {
     if (settled && ready) root.dataset.drawn = "1";
     else network.once("afterDrawing", markDrawn);
   };
   network.once("afterDrawing", markDrawn);
+  // Once the layout is still (at once, or when physics has settled), and vis-network
+  // has measured every label by drawing it, move nodes apart until no label overlaps.
+  const settle = () => {
+    window.kgDeclutterRounds = declutter();
+    if (window.kgDeclutterRounds) network.fit();
+    settled = true;
+    network.redraw();
+  };
   if (data.physics) {
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: { enabled: false } });
-      settled = true;
+      network.once("afterDrawing", () => setTimeout(settle, 0));
       network.redraw();
     });
+  } else {
+    network.once("afterDrawing", () => setTimeout(settle, 0));
   }
+
+  // ------------------------------------------------------------------ labels that do not overlap
+
+  // Each node's box (shape and label) around its position, as vis-network measured it.
+  function nodeBox(id) {
+    const b = network.getBoundingBox(id);
+    return b ? [b.left, b.top, b.right, b.bottom] : null;
+  }
+  const overlap = (a, b, gap) => a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
+
+  // Push overlapping boxes apart, half each way along the axis where they overlap
+  // least, until none do (or DECLUTTER_ROUNDS have passed). A grid as big as the
+  // largest box keeps it to neighbours. Returns the rounds it took (0: nothing moved).
+  function declutter() {
+    if (data.labelLayer) return 0;
+    const ids = network.body.nodeIndices.slice();
+    const pos = network.getPositions(ids);
+    const rel = new Map();
+    let cell = 1;
+    for (const id of ids) {
+      const b = nodeBox(id);
+      if (!b) continue;
+      const p = pos[id];
+      rel.set(id, [b[0] - p.x, b[1] - p.y, b[2] - p.x, b[3] - p.y]);
+      cell = Math.max(cell, b[2] - b[0], b[3] - b[1]);
+    }
+    const xy = new Map([...rel.keys()].map((id) => [id, [pos[id].x, pos[id].y]]));
+    const GAP = 6;
+    let rounds = 0;
+    for (let round = 1; round <= data.declutterRounds; round++) {
+      const grid = new Map();
+      for (const [id, [x, y]] of xy) {
+        const key = Math.floor(x / cell) + "," + Math.floor(y / cell);
+        if (!grid.has(key)) grid.set(key, []);
+        grid.get(key).push(id);
+      }
+      let moved = false;
+      for (const [id, at] of xy) {
+        const gx = Math.floor(at[0] / cell);
+        const gy = Math.floor(at[1] / cell);
+        for (let dx = -1; dx <= 1; dx++) {
+          for (let dy = -1; dy <= 1; dy++) {
+            for (const other of grid.get(gx + dx + "," + (gy + dy)) || []) {
+              if (other <= id) continue;
+              const o = xy.get(other);
+              const ra = rel.get(id);
+              const rb = rel.get(other);
+              const a = [at[0] + ra[0], at[1] + ra[1], at[0] + ra[2], at[1] + ra[3]];
+              const b = [o[0] + rb[0], o[1] + rb[1], o[0] + rb[2], o[1] + rb[3]];
+              const ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]) + GAP;
+              const oy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]) + GAP;
+              if (ox <= 0.5 || oy <= 0.5) continue;  // apart by the gap, give or take rounding
+              moved = true;
+              if (ox < oy) {
+                const s = ((a[0] + a[2]) >= (b[0] + b[2]) ? 1 : -1) * ox / 2;
+                at[0] += s;
+                o[0] -= s;
+              } else {
+                const s = ((a[1] + a[3]) >= (b[1] + b[3]) ? 1 : -1) * oy / 2;
+                at[1] += s;
+                o[1] -= s;
+              }
+            }
+          }
+        }
+      }
+      if (!moved) break;
+      rounds = round;
+    }
+    if (rounds) nodes.update([...xy].map(([id, [x, y]]) => ({ id, x, y })));
+    return rounds;
+  }
+
+  // The label layer: drawn over each frame, in canvas coordinates, at a constant size
+  // on screen. Edge labels (ties only) show where they collide with no node and no
+  // other label, so zooming in shows more of them; the hovered edge's label always
+  // shows. On big graphs it also draws node labels: the most tied first, only where
+  // they fit, and only once they are large enough to read.
+  const LABEL_FONT = 'px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+  const degree = new Map();
+  for (const e of data.edges) {
+    degree.set(e.from, (degree.get(e.from) || 0) + 1);
+    degree.set(e.to, (degree.get(e.to) || 0) + 1);
+  }
+  const labelOrder = data.nodes.map((n) => n.id).sort((a, b) => (degree.get(b) || 0) - (degree.get(a) || 0));
+  let hoveredEdge = null;
+  let drawnLabels = { nodes: [], edges: [], edgeIds: [] };
+
+  function drawText(ctx, text, x, y, size, ink, scale) {
+    ctx.font = size + LABEL_FONT;
+    ctx.lineWidth = 3 / scale;
+    ctx.strokeStyle = "#ffffff";
+    ctx.lineJoin = "round";
+    ctx.strokeText(text, x, y);
+    ctx.fillStyle = ink;
+    ctx.fillText(text, x, y);
+  }
+
+  network.on("afterDrawing", (ctx) => {
+    drawnLabels = { nodes: [], edges: [], edgeIds: [] };
+    const scale = network.getScale();
+    const dragging = network.renderer.dragging || network.renderer.zooming;
+    const taken = [];
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    if (data.labelLayer) {
+      const size = 13 / scale;  // 13 px on screen
+      const view = network.DOMtoCanvas({ x: 0, y: 0 });
+      const far = network.DOMtoCanvas({ x: $("canvas").clientWidth, y: $("canvas").clientHeight });
+      const positions = network.body.nodes;
+      if (!dragging) {
+        ctx.font = size + LABEL_FONT;
+        for (const id of labelOrder) {
+          const node = positions[id];
+          if (!node || !state.visibleNodes.has(id)) continue;
+          const r = node.options.size;
+          if (node.x < view.x || node.x > far.x || node.y < view.y || node.y > far.y) continue;
+          if (r * scale < 4) continue;  // too small on screen to be worth a name
+          const n = data.nodes[id];
+          const w = ctx.measureText(n.label).width;
+          const y = node.y + r + size * 0.8;
+          const box = [node.x - w / 2, y - size * 0.6, node.x + w / 2, y + size * 0.6];
+          if (taken.some((t) => overlap(t, box, 0))) continue;
+          taken.push(box);
+          drawnLabels.nodes.push(box);
+          drawText(ctx, n.label, node.x, y, size, n.event ? "#333" : "#111", scale);
+        }
+      }
+    } else {
+      for (const id of network.body.nodeIndices) {
+        const b = nodeBox(id);
+        if (b) taken.push(b);
+        const size = network.body.nodes[id].labelModule.size;
+        if (size && size.width > 0) taken.push([size.left, size.top, size.left + size.width, size.top + size.height]);
+      }
+    }
+    if (!dragging && (data.edgeLabels || hoveredEdge !== null)) {
+      const size = 11 / scale;  // 11 px on screen, whatever the zoom
+      ctx.font = size + LABEL_FONT;
+      const order = data.edgeLabels ? network.body.edgeIndices.slice() : [];
+      if (hoveredEdge !== null) order.unshift(hoveredEdge);
+      const seen = new Set();
+      for (const id of order) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const e = data.edges[id];
+        const edge = network.body.edges[id];
+        if (!e || !e.text || !edge || !state.visibleEdges.has(id)) continue;
+        const p = edge.edgeType.getPoint(0.5);
+        const w = ctx.measureText(e.text).width + 4 / scale;
+        const box = [p.x - w / 2, p.y - size * 0.65, p.x + w / 2, p.y + size * 0.65];
+        if (id !== hoveredEdge && taken.some((t) => overlap(t, box, 0))) continue;
+        taken.push(box);
+        drawnLabels.edges.push(box);
+        drawnLabels.edgeIds.push(id);
+        drawText(ctx, e.text, p.x, p.y, size, e.ink, scale);
+      }
+    }
+    ctx.restore();
+  });
 
   function applyFilters() {
     recompute();
@@ -410,8 +590,27 @@
     }
     if (src.publisher) cite.append(", " + src.publisher);
     if (src.reliability) cite.append(" (reliability " + src.reliability + ")");
+    if (data.documents[c.source]) {
+      const read = el("button", { class: "read", type: "button", text: "read in the document" });
+      read.addEventListener("click", () => openReader(c));
+      cite.append(" ", read);
+    }
     return [el("blockquote", { text: c.quote }), cite];
   }
+
+  // The reader pane: the quote's document, the quote marked at its offsets. The
+  // text is the document's as built (kg.render.reader checks the offsets), set as text.
+  function openReader(c) {
+    const doc = data.documents[c.source];
+    const mark = el("mark", { text: doc.text.slice(c.start, c.end) });
+    $("reader-title").textContent = doc.title;
+    $("reader-meta").textContent = doc.meta;
+    $("reader-text").replaceChildren(document.createTextNode(doc.text.slice(0, c.start)), mark,
+      document.createTextNode(doc.text.slice(c.end)));
+    $("reader").classList.remove("hidden");
+    mark.scrollIntoView({ block: "center" });
+  }
+  $("reader-close").addEventListener("click", () => $("reader").classList.add("hidden"));
 
   function factDetails(fact, roleLabel) {
     const box = $("details-body");
@@ -521,6 +720,8 @@
   const hideTip = () => tip.classList.add("hidden");
 
   network.on("hoverEdge", (p) => {
+    hoveredEdge = p.edge;
+    network.redraw();
     const e = data.edges[p.edge];
     const a = nodeById.get(e.from).label;
     const b = nodeById.get(e.to).label;
@@ -530,7 +731,11 @@
     const n = nodeById.get(p.node);
     if (n.event) showTip(p.pointer.DOM, data.facts[n.fact], data.facts[n.fact].label);
   });
-  network.on("blurEdge", hideTip);
+  network.on("blurEdge", () => {
+    hoveredEdge = null;
+    hideTip();
+    network.redraw();
+  });
   network.on("blurNode", hideTip);
   network.on("dragStart", hideTip);
 
@@ -612,6 +817,19 @@
     network,
     shown: () => ({ nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }),
     total: () => ({ nodes: data.nodes.length, edges: data.edges.length }),
+    // The boxes of the labels on screen, in canvas coordinates (for the tests'
+    // overlap count): node labels as vis-network or the label layer drew them,
+    // and the edge labels the label layer drew.
+    labelBoxes: () => {
+      const out = { nodes: drawnLabels.nodes.slice(), edges: drawnLabels.edges.slice(), edgeIds: drawnLabels.edgeIds.slice() };
+      if (!data.labelLayer) {
+        for (const id of network.body.nodeIndices) {
+          const size = network.body.nodes[id].labelModule.size;
+          if (size && size.width > 0) out.nodes.push([size.left, size.top, size.left + size.width, size.top + size.height]);
+        }
+      }
+      return out;
+    },
   };
   ready = true;
   network.redraw();
