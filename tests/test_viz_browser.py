@@ -328,3 +328,26 @@ def test_hostile_documents_show_as_text_in_the_reader(browser, hostile_built, tm
         opened.assert_clean()
     finally:
         opened.close()
+
+
+def test_big_graphs_draw_a_label_layer_without_overlaps(browser, built, tmp_path, monkeypatch):
+    # The seed graph drawn as a big graph would be: dots, and labels only where they fit.
+    import kg.render.page as page_module
+
+    monkeypatch.setattr(page_module, "LABEL_LAYER_MIN_NODES", 10)
+    g = project(select(load_ties(built)))
+    path = tmp_path / "layer.html"
+    path.write_text(page_module.render(g), encoding="utf-8")
+    opened = Opened(browser, path)
+    page = opened.page
+    try:
+        assert page.evaluate("kgView.network.body.nodes[0].options.shape") == "dot"
+        assert page.evaluate("kgView.network.body.nodes[0].options.label") in (None, "")
+        found = page.evaluate(LABEL_OVERLAPS)
+        assert 0 < found["nodes"] <= g.number_of_nodes() and found["overlaps"] == 0, found
+        page.evaluate("kgView.network.moveTo({scale: kgView.network.getScale() * 2.5}); kgView.network.redraw()")
+        page.wait_for_timeout(300)
+        assert page.evaluate(LABEL_OVERLAPS)["overlaps"] == 0
+        opened.assert_clean()
+    finally:
+        opened.close()
