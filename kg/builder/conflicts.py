@@ -232,7 +232,7 @@ def conflict_triples(conflicts: list[Conflict]) -> list[tuple[str, str, object]]
     Python literals (kept apart by the caller)."""
     from ..core.namespaces import KGR
 
-    out = []
+    out: list[tuple[str, str, object]] = []
     for c in conflicts:
         node = str(KGR["conflict/" + c.id])
         out += [(node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(KG.Conflict)),
