@@ -92,7 +92,8 @@ def read_article(markup: str, where: str = "") -> Article:
 
     def tag(attr: str, name: str) -> str:
         found = soup.find("meta", attrs={attr: re.compile(rf"^{re.escape(name)}$", re.I)})
-        return found.get("content", "") if found else ""
+        content = found.get("content") if found is not None else None
+        return content if isinstance(content, str) else ""
 
     ld = _jsonld(soup)
     put("title", tag("property", "og:title"), "og:title")
@@ -125,7 +126,7 @@ def read_article(markup: str, where: str = "") -> Article:
     body = soup.body or soup
     articles = body.find_all("article")
     container = max(articles, key=lambda a: len(a.get_text(" ", strip=True))) if articles else None
-    container = container or body.find(attrs={"itemprop": "articleBody"}) or body.find("main") or body
+    container = container or body.find(True, attrs={"itemprop": "articleBody"}) or body.find("main") or body
     paragraphs = []
     for node in container.find_all(BLOCKS):
         if node.find_parent(BLOCKS) is not None:

@@ -191,9 +191,9 @@ class _Handler(BaseHTTPRequestHandler):
             except KGError as exc:
                 self._html(page.render({"view": "error", "error": str(exc), "base": f"/{self.server.token}/"}))
                 return
-            drafts = [d.document for d in list_drafts(self.server.raw)]
+            stems = [d.document for d in list_drafts(self.server.raw)]
             self._html(page.render({"view": "doc", "session": sid, "base": f"/{self.server.token}/",
-                                    "drafts": drafts, "state": review.state()}))
+                                    "drafts": stems, "state": review.state()}))
             return
         self._text(404, "nothing here")
 

@@ -35,7 +35,7 @@ from ..sources.documents import Document, read_document
 from ..core.errors import (ConflictError, DateError, KGError, MissingInputError, SourceError, UsageError,
                            ValidationError)
 from ..sources.factsheet import document_of_sheet, draft_path_for, is_draft, read_sheet, sheet_path_for, slugify
-from ..sources.registry import Registry, load_registry, normalise
+from ..sources.registry import Entity, Registry, load_registry, normalise
 from ..sources.schema import ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write
 from .sheetfile import Block, SheetText, ordered, render_fact, scalar, split_sheet
@@ -203,16 +203,13 @@ class Review:
                 read, problems = [], [exc]
         for f in todo:
             f.problems, f.spans = [], []
-        by_line = {}
+        by_line: dict[int, ReviewFact] = {}
         for a, b, f in lines:
             by_line.update({n: f for n in range(a, b + 1)})
         for p in problems:
-            f = by_line.get(p.line or 0)
-            if f is not None:
+            owner = by_line.get(p.line or 0)
+            for f in [owner] if owner is not None else todo:
                 f.problems.append(p.message)
-            else:
-                for f in todo:
-                    f.problems.append(p.message)
         ids = {}
         for fact in read:
             owner = by_line.get(fact.line)
@@ -242,22 +239,23 @@ class Review:
             d = dates.parse(text, self.doc.reference_date)
         except DateError as exc:
             return {"ok": False, "error": exc.message}
+        earliest, latest = d.earliest(), d.latest()
         return {"ok": True, "value": str(d), "precision": d.precision,
-                "earliest": d.earliest().isoformat() if d.earliest() else None,
-                "latest": d.latest().isoformat() if d.latest() else None}
+                "earliest": earliest.isoformat() if earliest else None,
+                "latest": latest.isoformat() if latest else None}
 
     def search_entities(self, query: str, limit: int = 10) -> dict:
         """Registry entities whose name, alias or id contains ``query``, and close spellings."""
         q = normalise(query)
-        found = []
+        found: list[tuple[bool, bool, str, Entity]] = []
         if q:
             for ent in self.registry.entities.values():
                 names = [normalise(n) for n in [ent.id, ent.name, *ent.aliases,
                                                 *([str(ent.props["acronym"])] if "acronym" in ent.props else [])]]
                 if any(q in n for n in names):
                     found.append((q not in names, not any(n.startswith(q) for n in names), ent.name, ent))
-        found = [item[-1] for item in sorted(found, key=lambda item: item[:3])]
-        hits = [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases} for e in found[:limit]]
+        ranked = [item[-1] for item in sorted(found, key=lambda item: item[:3])]
+        hits = [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases} for e in ranked[:limit]]
         hint = [] if hits else self.registry.suggestions(query)
         return {"entities": hits, "did_you_mean": hint}
 
@@ -383,7 +381,7 @@ class Review:
         if not self.history:
             raise UsageError("nothing to undo")
         op, key, before = self.history.pop()
-        if op == "add":
+        if op == "add" or before is None:
             self.facts = [f for f in self.facts if f.key != key]
             return None
         index = next(i for i, f in enumerate(self.facts) if f.key == key)
@@ -425,7 +423,7 @@ class Review:
         if keep or self.sheet is not None:
             atomic_write(self.sheet_path, sheet_text)
         removed = False
-        if waiting:
+        if waiting and self.draft is not None:
             draft_text = SheetText(self.draft.head, [], self.draft.tail).render(
                 [(f.block, f.changed) for f in waiting])
             atomic_write(self.draft_path, draft_text)

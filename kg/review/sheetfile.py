@@ -70,6 +70,12 @@ def _plain(data) -> object:
     return data
 
 
+def _as_dict(item) -> dict:
+    """A fact's data as a plain dict (a fact that is not a mapping stays visible, as its text)."""
+    plain = _plain(item)
+    return plain if isinstance(plain, dict) else {"type": None, "value": plain}
+
+
 _FACTS_LINE = re.compile(r"^facts:[ \t]*(#.*)?$")
 
 
@@ -90,7 +96,7 @@ def split_sheet(text: str, path: str = "") -> SheetText:
                           line=mark.line + 1 if mark else None) from None
     if data is None:
         return SheetText("facts:\n")
-    if not isinstance(data, dict) or "facts" not in data:
+    if not isinstance(data, yamlsrc.LDict) or "facts" not in data:
         raise SourceError("a fact sheet is a mapping with a 'facts:' list", path=path, line=1)
     items = data["facts"] or []
     if not isinstance(items, list):
@@ -105,7 +111,7 @@ def split_sheet(text: str, path: str = "") -> SheetText:
     if not block_style:
         head = "".join(lines[:facts_at]) if len(data) == 1 else ""
         return SheetText(_comment_lines(head) + "facts:\n",
-                         [Block(_plain(item), line=items.line_of(i) if isinstance(items, yamlsrc.LList) else 0)
+                         [Block(_as_dict(item), line=items.line_of(i) if isinstance(items, yamlsrc.LList) else 0)
                           for i, item in enumerate(items)])
     head = "".join(lines[:facts_at + 1])
     if not head.endswith("\n"):
@@ -126,7 +132,7 @@ def split_sheet(text: str, path: str = "") -> SheetText:
             if stripped.startswith("#") and len(lines[j]) - len(lines[j].lstrip()) <= indent:
                 continue
             last = j
-        sheet.blocks.append(Block(_plain(item), "".join(lines[cursor:begin]), "".join(lines[begin:last + 1]),
+        sheet.blocks.append(Block(_as_dict(item), "".join(lines[cursor:begin]), "".join(lines[begin:last + 1]),
                                   begin + 1))
         cursor = last + 1
     sheet.tail = "".join(lines[cursor:])
