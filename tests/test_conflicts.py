@@ -118,8 +118,8 @@ def test_the_page_marks_the_contradicted_edge_and_shows_both_sides(browser, cont
     page = opened.page
     try:
         marked = page.evaluate("kgView.network.body.data.edges.get({filter: (e) => e.conflict})"
-                               ".map((e) => [e.id, e.label, e.color.color])")
-        assert marked and all(label.startswith("⚠") and color == "#b00020" for _, label, color in marked)
+                               ".map((e) => [e.id, e.width, e.color.color])")
+        assert marked and all(width == 4 and color == "#b00020" for _, width, color in marked)
         edge = marked[0][0]
         page.evaluate("(edge) => kgView.network.body.emitter.emit('click', "
                       "{nodes: [], edges: [edge], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}})", edge)
