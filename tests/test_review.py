@@ -490,3 +490,18 @@ def test_kg_review_prints_an_address_that_serves_the_page(added, raw_copy):
         proc.terminate()
         proc.wait(timeout=30)
         proc.stderr.close()
+
+
+def test_the_entities_kg_extract_proposes_are_offered_to_the_reviewer(raw_copy, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("Pakistan and Kazakhstan signed a defence cooperation agreement in Astana on 12 June 2019, "
+                    "the Pakistani Ministry of Defence said.\n", encoding="utf-8")
+    added = add_document(text, raw_copy, title="Talks", publisher="Own notes", reference_date="2019-06-12")
+    review = open_review(raw_copy, added.document.stem)
+    proposed = {p["name"]: p for p in review.state()["proposals"]}
+    assert proposed["Kazakhstan"]["type"] == "State" and proposed["Kazakhstan"]["iso3166"] == "KZ"
+    needing = [f for f in review.facts if any("Kazakhstan" in p for p in f.problems)]
+    assert needing  # a draft fact names the state the registry lacks
+    review.new_entity("Kazakhstan", "State", iso3166="kz")
+    assert all(not any("Kazakhstan" in p for p in f.problems) for f in review.facts)
+    assert "Kazakhstan" not in {p["name"] for p in review.state()["proposals"]}  # offered no more

@@ -348,3 +348,41 @@ def test_the_server_refuses_requests_without_its_token_from_elsewhere_or_outside
     with urllib.request.urlopen(server.url, timeout=10) as r:
         policy = r.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_a_new_entity_starts_from_what_kg_extract_proposed(browser, raw_copy, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("Pakistan and Kazakhstan signed a defence cooperation agreement in Astana on 12 June 2019, "
+                    "the Pakistani Ministry of Defence said.\n", encoding="utf-8")
+    result = invoke("add", text, "--raw", raw_copy, "--title", "Talks", "--publisher", "Own notes",
+                    "--reference-date", "2019-06-12")
+    assert result.exit_code == 0, result.output
+    with make_server(raw_copy) as srv:
+        srv.start()
+        page = ReviewPage(browser, srv)
+        page.open_doc("2019-06-12_talks")
+        card = page.page.locator(".card", has_text="unknown entity 'Kazakhstan'").first
+        key = int(card.get_attribute("data-key"))
+        _edit_field(page, key)
+        inputs = page.page.locator("form.edit .entity input")
+
+        def create(name: str, entity_type: str, iso: str) -> None:
+            field = next(inputs.nth(i) for i in range(inputs.count()) if inputs.nth(i).input_value() == name)
+            field.focus()
+            page.page.click(f".found button.new-entity:has-text('{name}')")
+            assert page.page.input_value("select[name=ent-type]") == entity_type
+            assert page.page.input_value("input[name=ent-iso]") == iso
+            page.page.click("#ent-create")
+            page.settle()
+
+        create("Kazakhstan", "State", "KZ")
+        if "Astana" in page.page.text_content(f"#fact-{key}"):
+            create("Astana", "Place", "")
+        page.page.click("#edit-done")
+        page.settle()
+        assert "unknown entity 'Kazakhstan'" not in page.page.text_content(f"#fact-{key}")
+        _save(page)
+        registry = yaml.safe_load((raw_copy / "entities.yaml").read_text(encoding="utf-8"))
+        assert registry["kazakhstan"] == {"name": "Kazakhstan", "type": "State", "iso3166": "KZ"}
+        assert "1 fact(s)" in page.status()
+        page.assert_clean()

@@ -17,10 +17,13 @@ in raw/ (the same words, whatever the spacing) is refused, naming its file.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+import yaml
 
 from ..core import dates
 from ..sources.documents import read_document
@@ -152,6 +155,23 @@ def add_document(source: str | Path, raw: str | Path = "raw", *, title: str | No
 
 
 _COMMENTED = re.compile(r"^(\s*)# (- |  )")
+PROPOSED = "# proposed entity: "  # a new entity kg extract proposes, as JSON, for the review page to offer
+
+
+def _proposed(proposals: str) -> list[dict]:
+    """kg extract's draft registry entries (id, name, type, iso3166, country), or [] if unreadable."""
+    try:
+        data = yaml.safe_load(proposals) if proposals else None
+    except yaml.YAMLError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key, entry in data.items():
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            out.append({"id": str(key), **{k: str(v) for k, v in entry.items()
+                                            if k in ("name", "type", "iso3166", "country") and v is not None}})
+    return out
 
 
 def draft_text(doc_path: Path, raw: Path) -> tuple[str, int]:
@@ -166,13 +186,14 @@ def draft_text(doc_path: Path, raw: Path) -> tuple[str, int]:
     registry = load_registry(raw / "entities.yaml", schema)
     doc = read_document(doc_path)
     drafts = extract_document(doc, registry=registry)
-    sheet, _proposals = to_yaml(drafts, doc, registry, schema)
+    sheet, proposals = to_yaml(drafts, doc, registry, schema)
     # kg extract comments out the facts that need a new entity; a draft keeps them for the reviewer.
     lines = [_COMMENTED.sub(r"\1\2", line) for line in sheet.split("\n")]
     body = [line for line in lines if not line.startswith("# ")]
     head = [f"# Draft facts of {doc_path.name}, drafted by kg extract: review them with `kg review`.",
             "# kg build does not read this file; the review writes the reviewed facts to "
             f"{sheet_path_for(doc_path).name}."]
+    head += [f"{PROPOSED}{json.dumps(p, ensure_ascii=False)}" for p in _proposed(proposals)]
     text = "\n".join(head + body)
     text = re.sub(r"^facts: \[\]$", "facts:", text, flags=re.M)
     try:

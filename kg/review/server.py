@@ -262,7 +262,8 @@ def _operate(review: Review, op: str, args: dict) -> dict:
         aliases = args.get("aliases") or []
         entity_id = review.new_entity(str(args.get("name", "")), str(args.get("type", "")),
                                       [str(a) for a in aliases] if isinstance(aliases, list) else [],
-                                      str(args.get("wikidata") or "") or None, str(args.get("country") or "") or None)
+                                      str(args.get("wikidata") or "") or None, str(args.get("country") or "") or None,
+                                      iso3166=str(args.get("iso3166") or "") or None)
         return {"state": review.state(), "entity": entity_id, "name": review.registry[entity_id].name}
     elif op == "save":
         r = review.save()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -142,6 +143,7 @@ class Review:
         self.base = _digest(self.sheet_path, self.draft_path, self.registry_path)
         self.sheet = self._split(self.sheet_path) if self.sheet_path.is_file() else None
         self.draft = self._split(self.draft_path) if self.draft_path.is_file() else None
+        self.proposals = _proposals(self.draft.head) if self.draft else []
         self.facts = []
         seen = []
         for block in self.sheet.blocks if self.sheet else []:
@@ -323,7 +325,7 @@ class Review:
         return f
 
     def new_entity(self, name: str, type: str, aliases: list[str] | None = None, wikidata: str | None = None,
-                   country: str | None = None, id: str | None = None) -> str:
+                   country: str | None = None, id: str | None = None, iso3166: str | None = None) -> str:
         """Add an entity to the registry of this review (saved to entities.yaml with the sheet).
 
         It is checked as `kg build` checks the registry; returns its id.
@@ -338,6 +340,8 @@ class Review:
         aliases = [" ".join(a.split()) for a in (aliases or []) if a and a.strip()]
         if aliases:
             entry["aliases"] = aliases
+        if iso3166:
+            entry["iso3166"] = iso3166.strip().upper()
         if wikidata:
             entry["wikidata"] = wikidata.strip()
         if country:
@@ -459,7 +463,24 @@ class Review:
                 "facts": [dict(f.as_dict(), date=self.check_date(str(f.data["date"])) if "date" in f.data else None)
                           for f in self.facts], "types": types, "counts": counts,
                 "entity_types": sorted(self.schema.entity_types), "can_undo": bool(self.history),
-                "new_entities": sorted(self.new_entities), "sheet": self.sheet_path.name}
+                "new_entities": sorted(self.new_entities), "sheet": self.sheet_path.name,
+                "proposals": [p for p in self.proposals if self.registry.resolve(p["name"]) is None]}
+
+
+def _proposals(head: str) -> list[dict]:
+    """The new entities kg extract proposed, kept by `kg add` in the draft's header comments."""
+    from .add import PROPOSED
+
+    out = []
+    for line in head.splitlines():
+        if line.startswith(PROPOSED):
+            try:
+                entry = json.loads(line[len(PROPOSED):])
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                out.append({k: str(v) for k, v in entry.items()})
+    return out
 
 
 def _clean(data: dict) -> dict:

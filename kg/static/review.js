@@ -421,10 +421,21 @@
     var aliases = field("aliases (; between) ", el("input")); aliases.name = "ent-aliases";
     var qid = field("Wikidata QID ", el("input")); qid.name = "ent-qid"; qid.placeholder = "Q123";
     var country = field("country ", el("input")); country.name = "ent-country";
+    var iso = field("ISO 3166 code (a state) ", el("input")); iso.name = "ent-iso"; iso.placeholder = "PK";
+    // What kg extract proposed for this name, if anything: its type, code and country.
+    var norm = function (s) { return String(s || "").toLowerCase().split(/\s+/).join(" ").trim(); };
+    var proposal = (state.proposals || []).filter(function (p) { return norm(p.name) === norm(name.value); })[0];
+    if (proposal) {
+      if (proposal.type && state.entity_types.indexOf(proposal.type) >= 0) type.value = proposal.type;
+      if (proposal.iso3166) iso.value = proposal.iso3166;
+      if (proposal.country) country.value = proposal.country;
+      box.appendChild(el("p", "muted", "as kg extract proposed it; check before creating"));
+    }
     var ok = el("button", "primary", "Create");
     ok.type = "button"; ok.id = "ent-create";
     ok.addEventListener("click", function () {
       enqueue(function () { return api("entity", {name: name.value, type: type.value, wikidata: qid.value, country: country.value,
+                     iso3166: iso.value,
                      aliases: aliases.value.split(";").map(function (a) { return a.trim(); }).filter(Boolean)})
         .then(function (r) {
           if (!r._ok) { say(r.error, true); return; }
