@@ -159,7 +159,7 @@ def subject_before(s: Sent, pos: int, pred, window: int = 90, coordinate: bool =
             cands = outer
             pos = s.start + rel.start()
     gap = s.between(head.end, pos)
-    if re.fullmatch(r",?\s+who\s+(?:\w+\s+){0,2}", gap):
+    if re.fullmatch(r",?\s+who\s+(?:[\w-]+\s+){0,5}", gap):
         gap = ""  # "King Mohammed VI, who visited Nigeria": the relative pronoun's antecedent
     # "Bulgaria and Romania, which are accession countries of the EU, are set to join": past the relative clause.
     rel = re.match(r"\s*,\s*(?:which|who|whose)\b[^;\"“”]{0,120}?,\s*", gap)

@@ -377,6 +377,10 @@ class Recognizer:
             name = self._trim_name(text[ns:ne])
             if name and re.search(r"\w['’]s$", name):
                 name = name[:-2]  # "President Hugo Chavez's government"
+            rank = re.match(r"(?:Gen|Lt|Col|Maj|Brig|Adm|Capt|Cdr|Sgt|Dr|Prof)\.?\s+(?=\S)", name or "")
+            if rank:  # "Minister of National Defence Gen Chansamone Chanyalath": the rank is not the name
+                ns += rank.end()
+                name = name[rank.end():]
             if not name:
                 continue
             ne = ns + len(name)

@@ -203,7 +203,8 @@ def rule_membership_change(ctx: Context, s: Sent) -> list[DraftFact]:
 _TALKS = re.compile(
     r"\b(?:held|hold|holds|holding)\s+(?:\w+\s+){0,2}talks\s+with|\bmet\s+(?:with\s+)?(?:his|her|their)\s+"
     r"(?:[A-Z][\w-]*\s+)?counterparts?|\b(?:a|the)\s+meeting\s+between|\btalks\s+between|"
-    r"\b(?:the\s+two|both)\s+(?:\w+\s+){0,2}(?:discussed|held\s+talks|met)\b|\bdiscussed\s+(?:bilateral|ways|"
+    r"\b(?:the\s+two|both)\s+(?:\w+\s+){0,2}(?:also\s+)?(?:discussed|held\s+(?:\w+\s+)?talks|met|exchanged\s+views)\b|"
+    r"\b(?:delegation|bilateral)-level\s+talks\s+with|\bdiscussed\s+(?:bilateral|ways|"
     r"opportunities|cooperation|issues)", re.I)
 
 
@@ -221,7 +222,9 @@ def rule_talks(ctx: Context, s: Sent, drafted_here: list[DraftFact]) -> list[Dra
     sides: list[Mention] = []
     word = t.group(0).lower()
     if "between" in word:
-        sides = [m for m in s.mentions if m.start >= tend and (m.type == "Person" or is_state(m))][:2]
+        after = [m for m in s.mentions if m.start >= tend and (m.type == "Person" or is_state(m))]
+        persons = [m for m in after if m.type == "Person"]
+        sides = persons[:2] if len(persons) >= 2 else after[:2]
     elif "counterpart" in word:
         a = subject_before(s, tpos, lambda m: m.type == "Person", window=120, coordinate=False)
         if not a:
@@ -234,7 +237,12 @@ def rule_talks(ctx: Context, s: Sent, drafted_here: list[DraftFact]) -> list[Dra
         if len(sides) < 2:
             sides = group_reference(ctx, s, s.start, tend) or _pair(ctx)
     else:
-        a = subject_before(s, tpos, lambda m: m.type == "Person" or is_state(m), window=100)
+        a = subject_before(s, tpos, lambda m: m.type == "Person", window=100, coordinate=False)
+        if not a:
+            title = re.match(r"\s*[Tt]he\s+((?:[A-Z][a-z]+\s+){0,2}(?:Minister|President|Secretary|Chancellor|Premier))\b",
+                             s.text)
+            holder = _holder(ctx, s.start, title.group(1)) if title else None
+            a = [holder] if holder is not None else subject_before(s, tpos, is_state, window=60)
         b = [m for m in s.mentions if m.start >= tend and (m.type == "Person" or is_state(m))][:1]
         sides = a[:1] + b
     sides = unique(sides)
@@ -249,6 +257,15 @@ def rule_talks(ctx: Context, s: Sent, drafted_here: list[DraftFact]) -> list[Dra
     finish_date(f, d, ctx, s, "after" if planned and d is None else "ref")
     f.planned = planned
     return [f]
+
+
+def _holder(ctx: Context, pos: int, title: str) -> Mention | None:
+    """"The Defence Minister": the last person named before ``pos`` with that title."""
+    words = title.lower().split()
+    for m in reversed(ctx.all_mentions):
+        if m.end <= pos and m.type == "Person" and all(w in str(m.props.get("title", "")).lower() for w in words):
+            return m
+    return None
 
 
 def _last_two_people(ctx: Context, pos: int, head: str) -> list[Mention]:

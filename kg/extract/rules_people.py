@@ -278,6 +278,15 @@ def rule_visit(ctx: Context, s: Sent) -> list[DraftFact]:
         for pm in re.finditer(r"(?:^\s*|\b(?:to|in|at)\s+)(?:the\s+)?", s.rel(dest_from)[:120]):
             at = dest_from + pm.end()
             hit = [m for m in s.mentions if m.start == at and m.type in ("State", "Place")]
+            if hit and re.match(r"\s+(?:country|nation|state|kingdom|republic)\b", s.rel(hit[0].end)):
+                hit = []  # "to the African country": a description, resolved below
+            if re.match(r"(?:\w+\s+){0,2}(?:country|nation|kingdom)\b", s.rel(at)) and pm.group(0).strip():
+                # "a visit to the African country": the state named last before, other than the visitor's own.
+                own = {v.state_key for v in visitors} | {x.key for x in [person_state(ctx, s, visitors[0])] if x}
+                prior = ctx.before(at, lambda m: m.type == "State" and m.key not in own and m.start < s.start, 1)
+                if prior:
+                    host = prior[0]
+                    break
             if hit:
                 if hit[0].type == "Place":
                     loc = hit[0]
@@ -306,6 +315,8 @@ def rule_visit(ctx: Context, s: Sent) -> list[DraftFact]:
         d = nearest_date(s, tend, prefer_after=True)
         if d is not None and d.end <= tpos and tpos - d.end > 30:
             d = None
+        if d is not None and re.search(r"\bsince\b[^,.;]{0,40}$", s.text[:d.start - s.start]):
+            d = None  # "since assuming office in April 2016": another event's date
         planned = bool(s.future or re.search(r"\bahead of\b", s.between(tpos - 30, tpos), re.IGNORECASE))
         finish_date(f, d, ctx, s, "after" if planned else "ref")
         f.planned = f.planned or planned

@@ -30,6 +30,8 @@ def rule_membership(ctx: Context, s: Sent) -> list[DraftFact]:
     for t in _MEMBER_TRIG.finditer(s.text):
         tpos, tend = s.start + t.start(), s.start + t.end()
         word = t.group(0).lower()
+        if re.search(r"\bas\s+(?:fellow\s+)?$", s.text[:t.start()]):
+            continue  # "as members of the ADMM": said in passing, background to something else
         # The organization: after the trigger, just before "member", or "the bloc" = the last one named.
         orgs = []
         for m in s.mentions:

@@ -272,6 +272,8 @@ class SpeechReader:
                 if hit and hit[0].type != "State":
                     speakers = hit[:1]
             else:
+                if verb.startswith(("called on", "calls on")) and not re.match(r"[^.;]{0,90}?\bto\s+[a-z]", s.text[v.end():]):
+                    continue  # "Singh called on the Prime Minister": a courtesy call, not words
                 if verb in ("stating", "saying"):
                     # "Stating that it has endorsed ..., the AU has called on": the subject of the main clause.
                     continue
