@@ -267,6 +267,12 @@ _DESIGNATION = re.compile(
     r"|[A-Z]{1,2}\d{1,2}[A-Z]?(?= (?:[a-z-]+ ){0,3}(?:tanks?|howitzers?|aircraft|jets?|fighters?|drones?|helicopters?|missiles?|systems?)))"
     r"(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,3}\d?))?)(?![\w-])")
 _NOT_WEAPON = re.compile(r"^(?:COVID|SARS|MH|G|P|COP|ADMM|ISO|PM|GMT|UTC|CO|NO|SO|PN|UN|EU)-?\d|^(?:Type \d{4})")
+_COUNT_WORDS = r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?\s+of|several|more)"
+_COUNTED = re.compile(
+    rf"\b{_COUNT_WORDS}\s+(?:more\s+|new\s+|additional\s+|further\s+)?(?P<name>(?:(?:[A-Z][\w-]*|\d{{2,5}})\s+){{0,3}}"
+    r"(?:[a-z-]+\s+){0,2}?(?P<noun>fighter jets?|fighters?|jets?|aircraft|helicopters?|tanks?|howitzers?|drones?|"
+    r"frigates?|corvettes?|submarines?|destroyers?|warships?|patrol vessels?|missiles?|rifles?|"
+    r"air defen[cs]e systems?|rocket launchers?|armou?red vehicles?|patrol boats?|landing ships?))\b")
 _CLASS = re.compile(
     r"(?<![\w-])(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)[- ]class\s+(?P<noun>[a-z]+(?:\s[a-z]+)?)")
 _PLACE_AFTER = re.compile(
@@ -449,6 +455,16 @@ class Recognizer:
             # The class in the singular, as a registry names it: "Ming-class submarines" -> "Ming-class submarine".
             name = _singular(name)
             out.append(new(ns, ne, "WeaponSystem", name, weapon_class=wclass, family=m.group("name")))
+        # "two Project 11356 frigates", "four stealth frigates", "36 Jas 39 Gripen aircraft": counted weapons,
+        # named by their designation words and kind when the text gives no known name.
+        for m in _COUNTED.finditer(chunk):
+            ns, ne = s + m.start("name"), s + m.end("name")
+            noun = m.group("noun")
+            wclass = _weapon_class(noun)
+            if wclass is None or not taken.free(ns, ne) or any(x.start < ne and ns < x.end for x in out):
+                continue
+            name = _singular(" ".join(text[ns:ne].split()))
+            out.append(new(ns, ne, "WeaponSystem", name, weapon_class=wclass))
         for m in re.finditer(r"\b(?:INS|HMS|USS|PNS|HMAS|TCG|BRP|JS|ROKS|KRI|RSS|CNS|FS)\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?", chunk):
             ns, ne = s + m.start(), s + m.end()
             if taken.free(ns, ne):

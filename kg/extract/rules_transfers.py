@@ -17,12 +17,12 @@ _ORDER_TRIG = re.compile(
 
 
 _DELIVERY_TRIG = re.compile(
-    r"\b(?:deliver(?:ed|s|ies|y|ing)?|handed\s+over|handing\s+over|handover|hand\s+over|received|receives|took\s+delivery|"
+    r"\b(?:deliver(?:ed|s|ies|y|ing)?|handed\s+over|handing\s+over|handover|hand\s+over|received|receives|receive|took\s+delivery|"
     r"takes\s+delivery|taking\s+delivery|arrived|arrive|arrives|landed|inducted|induction|transferred|supplied|supplying|supplies|supply|"
     r"shipped|reached|gifted)\b", re.IGNORECASE)
 
 
-_RECEIVE = re.compile(r"received|receives|took delivery|takes delivery|taking delivery|arrived|arrive|arrives|landed|inducted|induction|reached", re.IGNORECASE)
+_RECEIVE = re.compile(r"received|receives|receive|took delivery|takes delivery|taking delivery|arrived|arrive|arrives|landed|inducted|induction|reached", re.IGNORECASE)
 
 
 def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
@@ -74,6 +74,12 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
             if x.type == "Company":
                 manufacturer = manufacturer or x
             supplier = supplier or ctx.state(x)
+        if supplier is None:
+            built = re.search(r"\b(?:built|manufactured|made|constructed|produced)\s+(?:at|in|by)\b", s.rel(w.end)[:40])
+            if built:
+                at = w.end + built.end()
+                made = [x for x in s.mentions if at <= x.start <= at + 80 and x.type == "State"]
+                supplier = made[0] if made else None
         if supplier is None:
             poss = [x for x in s.mentions if x.end <= w.start and re.fullmatch(r"['’]s\s+", s.between(x.end, x.end + 3)[:3] or "x")]
             for x in src[:0] + poss:
