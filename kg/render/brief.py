@@ -43,7 +43,7 @@ from ..core.serialize import atomic_write
 from ..store.local import Store
 from ..views.changes import Diff, FactRecord, Snapshot, diff as run_diff, open_side, snapshot
 from ..views.selection import View, dyad, select, side
-from ..views.ties import Fact, Ties, load_ties
+from ..views.ties import Fact, Source, Ties, load_ties
 from . import layout
 from .page import _static, csp_hash, script_json
 from .palette import ENTITY_STYLE, fact_color
@@ -119,7 +119,7 @@ def _when(facts: list[Fact]) -> str:
             labels.append(label)
     if len(labels) <= 5:
         return ", ".join(labels)
-    years = [year_of(f) for f in facts if year_of(f) is not None]
+    years = [y for y in map(year_of, facts) if y is not None]
     return f"{min(years)}–{max(years)}"
 
 
@@ -185,7 +185,7 @@ def _summary(ctx: _Context) -> str:
         n = len(facts)
         label = ctx.ties.fact_types.get(t, t)
         if t == "diplomatic_relations":
-            first = min((year_of(f) for f in facts if year_of(f) is not None), default=None)
+            first = min((y for y in map(year_of, facts) if y is not None), default=None)
             words = f"diplomatic relations since {first}" if first else "diplomatic relations"
             words += f" ({n} facts)" if n > 1 else ""
         else:
@@ -385,7 +385,7 @@ def _fact_article(ctx: _Context, f: Fact) -> str:
 
 def _sources(ctx: _Context) -> str:
     cited: dict[str, int] = defaultdict(int)
-    seen: dict[str, object] = {}
+    seen: dict[str, Source] = {}
     for f in ctx.facts:
         for c in f.citations:
             cited[c.source.id] += 1

@@ -274,7 +274,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None, documents: dic
                         for i, k in enumerate(entity_type_keys)],
         "nodes": node_rows, "edges": edge_rows, "facts": fact_rows,
         "citations": citations, "sources": sources, "strings": strings,
-        "documents": [(documents or {}).get(sid) for sid in sorted(source_index, key=source_index.get)],
+        "documents": [(documents or {}).get(sid) for sid in sorted(source_index, key=lambda sid: source_index[sid])],
     }
 
 

@@ -369,7 +369,7 @@
       cell = Math.max(cell, b[2] - b[0], b[3] - b[1]);
     }
     const xy = new Map([...rel.keys()].map((id) => [id, [pos[id].x, pos[id].y]]));
-    const GAP = 6;
+    const GAP = 10;
     let rounds = 0;
     for (let round = 1; round <= data.declutterRounds; round++) {
       const grid = new Map();

@@ -293,7 +293,7 @@ def snapshot(store) -> Snapshot:
         if eid in entities and row["alias"].value not in entities[eid].aliases:
             entities[eid].aliases.append(row["alias"].value)
 
-    kinds: dict[str, tuple[str, str]] = {}
+    kinds: dict[str, tuple[str, str, str]] = {}  # fact IRI -> (sheet type, label, date label)
     for row in _rows(store, """SELECT ?f ?key ?label ?date WHERE { ?f a ?cls ; rdfs:label ?label ;
                                kg:dateLabel ?date . ?cls kg:sheetType ?key }"""):
         kinds[row["f"].value] = (row["key"].value, row["label"].value, row["date"].value)
@@ -305,7 +305,7 @@ def snapshot(store) -> Snapshot:
         # Roles (a property pointing at an entity) are marked with @, to pair facts by their parties.
         is_entity = isinstance(o, ox.NamedNode) and _short_id(o.value, "") in entities
         fields[f][("@" if is_entity else "") + _local(p)].add(show(o))
-    nested: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    nested: dict[tuple[str, str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in _rows(store, """SELECT ?f ?p ?n ?q ?o WHERE { ?f a ?cls . ?cls kg:sheetType ?key . ?f ?p ?n .
                                FILTER (isIRI(?n) && STRSTARTS(STR(?n), CONCAT(STR(?f), "/"))) ?n ?q ?o .
                                FILTER (?q != rdf:type) }"""):
