@@ -111,6 +111,7 @@ def test_entity_facts_includes_speeches_and_sources(store):
     conference = [r for r in rows if r["type"] == "conference or meeting"]
     assert [r["role"] for r in conference] == ["speaker (introductory remarks)"]
     assert all(r["sources"].startswith("Press Release: SVI international conference") for r in rows)
+    assert {r["grade"] for r in rows} == {"B6"}  # SVI's press release, one source each
     kidwai = run("entity-facts", store, {"entity": "Khalid Ahmad Kidwai"}).dicts()
     assert "speaker (keynote address)" in {r["role"] for r in kidwai}
 
