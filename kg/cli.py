@@ -145,10 +145,14 @@ def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
               type=click.Choice(list(dict.fromkeys(formats.names("results") + formats.names("rdf", query_only=True)))),
               help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt, xml, jsonld or trig for CONSTRUCT/DESCRIBE.")
 @click.option("--show", is_flag=True, help="Print the query text, with parameters filled in, instead of running it.")
+@click.option("--timeout", metavar="SECONDS", default=None,
+              help="Stop the query after this many seconds (default 60, or KG_QUERY_TIMEOUT; 0 for no limit).")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE send parts of the query to other endpoints over the network (refused by default).")
 @BUILD_OPTION
 @store_options
 @reports_errors
-def query(query, list_queries, bindings, fmt, show, build_dir, **server):
+def query(query, list_queries, bindings, fmt, show, timeout, allow_service, build_dir, **server):
     """Run SPARQL over the built graph: a named query, a .rq file, or a query string.
 
     Prefixes kg:, kgr:, prov:, skos:, rdfs:, dcterms:, xsd:, org:, time: and
@@ -179,7 +183,7 @@ def query(query, list_queries, bindings, fmt, show, build_dir, **server):
     if show:
         click.echo(prepare(named, store, _parse_bindings(bindings)))
         return
-    result = run(named, store, _parse_bindings(bindings))
+    result = run(named, store, _parse_bindings(bindings), timeout=timeout, allow_service=allow_service)
     buffer = io.StringIO()
     if result.kind == "graph":
         write_graph(result, buffer, fmt or "ttl")

@@ -109,4 +109,7 @@ def reports_errors(fn):
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("kg: interrupted (Ctrl-C)", err=True)
+            sys.exit(130)
     return wrapper

@@ -10,6 +10,17 @@ A parameter is written ``$name`` in the query text and replaced by a SPARQL
 term before the query runs (``--bind name=value``, or its default). Entity
 parameters take a name or alias and become the entity's IRI; grade parameters
 take an Admiralty grade such as B3.
+
+A value is never spliced into the query as text: each becomes an RDF term
+first (a pyoxigraph NamedNode, which refuses anything but one valid IRI, or a
+Literal, whose quotes, backslashes and line breaks are escaped; a number must
+be ASCII digits), and only that term's N-Triples form goes into the query.
+So no value can close its term and add to the query (``<x> . SERVICE <...>``).
+
+Before it runs, a query is checked: no SERVICE (it would send a request out)
+unless allowed, no update (``kg query`` is read-only), nesting bounded (the
+engine's parser recurses). It runs under a time limit, and Ctrl-C stops it at
+once (kg.sparql.deadline).
 """
 
 from __future__ import annotations
@@ -20,15 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+import pyoxigraph as ox
+
 from ..core import resources
 from ..core.dates import parse_partial
-from ..core.errors import DateError, MissingInputError, QueryError, UnknownEntityError
+from ..core.errors import DateError, MissingInputError, QueryError, UnknownEntityError, excerpt
 from ..sources.grades import Grade
 from ..sources.names import NameIndex
 from ..core.namespaces import KGR, PREFIXES
 from ..store.local import Store
 from ..store.result import QueryResult
-from .lexer import explain_error, parameters, substitute
+from .deadline import Deadline, timeout_setting, within
+from .lexer import check_nesting, explain_error, parameters, refuse_service, refuse_update, substitute
 
 PARAM_KINDS = ("entity", "date", "int", "string", "iri", "grade")
 
@@ -89,6 +103,19 @@ def entity_names(store) -> NameIndex:
     return index
 
 
+def _read_query_file(path: Path) -> str:
+    """A .rq file's text; QueryError naming the file (and line) if it cannot be read or is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QueryError(f"cannot be read ({exc.strerror or exc})", path=str(path)) from None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", path=str(path),
+                         line=raw.count(b"\n", 0, exc.start) + 1) from None
+
+
 def resolve_query(spec: str) -> NamedQuery:
     """A named query, a .rq file, or a SPARQL string."""
     queries = named_queries()
@@ -98,7 +125,7 @@ def resolve_query(spec: str) -> NamedQuery:
         path = Path(spec)
         if not path.is_file():
             raise MissingInputError(f"no such query file: {spec}")
-        return _parse_header(path.stem, path.read_text(encoding="utf-8"))
+        return _parse_header(path.stem, _read_query_file(path))
     if re.fullmatch(r"[\w-]+", spec):
         close = difflib.get_close_matches(spec, queries, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (see kg query --list)"
@@ -109,7 +136,16 @@ def resolve_query(spec: str) -> NamedQuery:
 # ---------------------------------------------------------------- parameters
 
 def _literal(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A string literal in N-Triples form, escaped by pyoxigraph (quotes, backslashes, CR, LF)."""
+    return str(ox.Literal(value))
+
+
+def _iri(value: str) -> str:
+    """``<value>``, if value is one valid absolute IRI; QueryError otherwise."""
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as exc:
+        raise QueryError(f"{excerpt(value)} is not an IRI ({exc})") from None
 
 
 def name_lookup_data(store) -> dict:
@@ -128,18 +164,18 @@ def name_lookup_data(store) -> dict:
 
 def _entity_term(store: Store, value: str) -> str:
     if value.startswith("<") and value.endswith(">"):
-        return value
+        return _iri(value[1:-1])
     key = " ".join(value.split()).casefold()
     lookup = store.name_lookup() if hasattr(store, "name_lookup") else None
     if lookup is not None:  # the build's own index: two dictionary look-ups, no query
         exact, index = lookup
-        return f"<{exact[key]}>" if key in exact else f"<{KGR[index.resolve(value)]}>"
+        return _iri(exact[key]) if key in exact else _iri(str(KGR[index.resolve(value)]))
     # Most names are exact: ask for that one first, and fetch every name only when it is not.
     exact = store.execute(prepare(internal_query("entity-by-name"), store, {"key": key}))
     if exact.rows:
-        return f"<{exact.rows[0][0].value}>"
+        return _iri(exact.rows[0][0].value)
     found = entity_names(store).resolve(value)
-    return f"<{KGR[found]}>"
+    return _iri(str(KGR[found]))
 
 
 def _term(store: Store, kind: str, value: str) -> str:
@@ -149,26 +185,26 @@ def _term(store: Store, kind: str, value: str) -> str:
         try:
             d = parse_partial(value)
         except DateError as exc:
-            raise QueryError(f"{value!r}: {exc.message}") from None
+            raise QueryError(f"{excerpt(value)}: {exc.message}") from None
         if d.day is None:
-            raise QueryError(f"{value!r}: a date parameter needs a full date, YYYY-MM-DD")
-        return f'"{d.iso()}"^^<http://www.w3.org/2001/XMLSchema#date>'
+            raise QueryError(f"{excerpt(value)}: a date parameter needs a full date, YYYY-MM-DD")
+        return str(ox.Literal(d.iso(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")))
     if kind == "grade":
         try:
             return _literal(str(Grade.parse(value)))
         except ValueError as exc:
             raise QueryError(str(exc)) from None
     if kind == "int":
-        if not re.fullmatch(r"-?\d+", value):
-            raise QueryError(f"{value!r} is not a whole number")
-        return value
+        if not re.fullmatch(r"[+-]?[0-9]+", value.strip(), flags=re.ASCII):
+            raise QueryError(f"{excerpt(value)} is not a whole number (digits 0-9)")
+        return str(int(value))
     if kind == "iri":
-        if value.startswith("<"):
-            return value
+        if value.startswith("<") and value.endswith(">"):
+            return _iri(value[1:-1])
         prefix, _, local = value.partition(":")
         if prefix in PREFIXES and local:
-            return f"<{PREFIXES[prefix]}{local}>"
-        return f"<{value}>"
+            return _iri(f"{PREFIXES[prefix]}{local}")
+        return _iri(value)
     return _literal(value)
 
 
@@ -177,7 +213,7 @@ def _guess_kind(store: Store, value: str) -> str:
         return "iri"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return "date"
-    if re.fullmatch(r"-?\d+", value):
+    if re.fullmatch(r"-?[0-9]+", value, flags=re.ASCII):
         return "int"
     try:
         _entity_term(store, value)
@@ -209,19 +245,39 @@ def prepare(query: NamedQuery, store: Store, bindings: dict[str, str] | None = N
     return extra + text
 
 
-def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = None) -> QueryResult:
+def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = None, *,
+        timeout: float | str | None = None, allow_service: bool = False) -> QueryResult:
     """Run a named query, a .rq file or a SPARQL string.
 
-    ``store`` is a Store, a kg.remote.RemoteStore, or a build folder (default: build).
+    ``store`` is a Store, a kg.store.remote.RemoteStore, or a build folder (default: build).
+    The query may not be an update (kg query is read-only), nest deeper than
+    kg.sparql.lexer.MAX_NESTING, or use SERVICE (unless ``allow_service``). It runs for at
+    most ``timeout`` seconds (default: KG_QUERY_TIMEOUT, else 60; 0 for no limit); past it,
+    QueryTimeout, and on Ctrl-C, QueryInterrupted, both at once.
     """
+    seconds = timeout_setting(timeout)
     if store is None or isinstance(store, (str, Path)):
         store = Store.open(store or "build")
     if not isinstance(query, NamedQuery):
         query = resolve_query(query)
+    refuse_update(query.text)
+    check_nesting(query.text)
+    if not allow_service:  # on the text as written: a bound value is one term and cannot add a SERVICE
+        refuse_service(query.text)
     text = prepare(query, store, bindings)
     added = text.count("\n") - query.text.count("\n")  # the PREFIX lines prepare() put in front
-    try:
+
+    def work(deadline: Deadline) -> QueryResult:
+        if isinstance(store, Store):  # rows taken one by one, so a stopped query stops taking them
+            raw = store.query(text)
+            try:
+                return QueryResult.from_oxigraph(raw, take=lambda items, unit: (list(deadline.rows(items)), False))
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise QueryError(f"query failed: {exc}") from None
         return store.execute(text)
+
+    try:
+        return within(work, seconds)
     except QueryError as exc:
         exc.message = explain_error(exc.message, added)
         raise
