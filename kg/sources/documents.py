@@ -24,7 +24,7 @@ import yaml
 from ..core import dates
 from ..core.errors import DateError, SourceError, excerpt
 from .grades import check_reliability
-from .rawfiles import read_source
+from .rawfiles import not_utf8, read_source
 
 # Front matter values are YAML scalars read as text: quotes are YAML's (a value
 # that starts with one must be one quoted string), and nothing is turned into
@@ -169,8 +169,7 @@ def _decode(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", path=str(path),
-                          line=raw.count(b"\n", 0, exc.start) + 1) from None
+        raise SourceError(not_utf8(raw, exc), path=str(path), line=raw.count(b"\n", 0, exc.start) + 1) from None
 
 
 def _scalar(key: str, value: str, path: Path, line: int) -> str:

@@ -131,7 +131,11 @@ def read_source_text(path: Path, *, limit: int | None = None) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise SourceError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded)",
-                          path=str(path), line=line) from None
+        raise SourceError(not_utf8(raw, exc), path=str(path), line=raw.count(b"\n", 0, exc.start) + 1) from None
+
+
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """What is wrong with bytes that are not UTF-8, in a few words (with a hint for UTF-16)."""
+    hint = "; it looks like UTF-16: save it as UTF-8" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+    return f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded{hint})"
 
