@@ -47,27 +47,38 @@ def operator(category: str):
 
 # ---------------------------------------------------------------- helpers
 
+def read(path: Path) -> str:
+    """A file's text as an earlier break left it (bytes that are not UTF-8 kept as they are);
+    LookupError if it is no longer a plain file to break (a FIFO, a link, gone)."""
+    if path.is_symlink() or not path.is_file():
+        raise LookupError(f"{path.name} is not a file to break")
+    return path.read_bytes().decode("utf-8", "surrogateescape")
+
+
+def write(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+
 def documents(raw: Path) -> list[Path]:
-    return sorted(p for p in raw.glob("*.txt") if p.is_file())
+    return sorted(p for p in raw.glob("*.txt") if p.is_file() and not p.is_symlink())
 
 
 def sheets(raw: Path) -> list[Path]:
-    return sorted(p for p in raw.glob("*.facts.yaml") if p.is_file())
+    return sorted(p for p in raw.glob("*.facts.yaml") if p.is_file() and not p.is_symlink())
 
 
 def lines_matching(path: Path, pattern: str) -> list[int]:
     """0-based indexes of the lines matching ``pattern``."""
-    return [i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n")) if re.match(pattern, line)]
+    return [i for i, line in enumerate(read(path).split("\n")) if re.match(pattern, line)]
 
 
 def replace_line(path: Path, index: int, new: str) -> None:
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = read(path).split("\n")
     lines[index] = new
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write(path, "\n".join(lines))
 
 
 def indent_of(path: Path, index: int) -> str:
-    line = path.read_text(encoding="utf-8").split("\n")[index]
+    line = read(path).split("\n")[index]
     return line[: len(line) - len(line.lstrip())]
 
 
@@ -76,7 +87,7 @@ def pick_fact_key(rng: random.Random, raw: Path, key: str) -> tuple[Path, int, s
     candidates = [(s, i) for s in sheets(raw) for i in lines_matching(s, rf"\s+(- )?{key}:\s*\S")]
     sheet, index = rng.choice(candidates)
     indent = indent_of(sheet, index)
-    line = sheet.read_text(encoding="utf-8").split("\n")[index]
+    line = read(sheet).split("\n")[index]
     if line.lstrip().startswith("- "):
         indent += "- "
     return sheet, index, indent
@@ -105,7 +116,7 @@ def sheet_tab_indent(rng, raw):
 @operator("syntax")
 def registry_unclosed_quote(rng, raw):
     index = pick_entity_line(rng, raw, "name")
-    line = (raw / REGISTRY).read_text(encoding="utf-8").split("\n")[index]
+    line = read(raw / REGISTRY).split("\n")[index]
     replace_line(raw / REGISTRY, index, '  name: "' + line.split(":", 1)[1].strip())
     return Break("registry_unclosed_quote", "syntax", REGISTRY, r"YAML syntax error")
 
@@ -113,9 +124,9 @@ def registry_unclosed_quote(rng, raw):
 @operator("syntax")
 def front_matter_unclosed(rng, raw):
     doc = rng.choice(documents(raw))
-    text = doc.read_text(encoding="utf-8")
+    text = read(doc)
     head, sep, body = text.partition("\n---\n")
-    doc.write_text(head + "\n" + body, encoding="utf-8")
+    write(doc, head + "\n" + body)
     return Break("front_matter_unclosed", "syntax", doc.name, r"front matter")
 
 
@@ -234,7 +245,7 @@ def nul_byte(rng, raw):
 @operator("encodings")
 def utf16_sheet(rng, raw):
     sheet = rng.choice(sheets(raw))
-    sheet.write_bytes(sheet.read_text(encoding="utf-8").encode("utf-16"))
+    sheet.write_bytes(read(sheet).encode("utf-16"))
     return Break("utf16_sheet", "encodings", sheet.name, r"not UTF-8 text .*looks like UTF-16")
 
 
@@ -268,23 +279,22 @@ def _bomb(rng: random.Random, letter: str) -> str:
 @operator("anchors")
 def billion_laughs_sheet(rng, raw):
     sheet = rng.choice(sheets(raw))
-    text = sheet.read_text(encoding="utf-8")
-    sheet.write_text(text.replace("facts:\n", _bomb(rng, "q") + "facts:\n", 1), encoding="utf-8")
+    text = read(sheet)
+    write(sheet, text.replace("facts:\n", _bomb(rng, "q") + "facts:\n", 1))
     return Break("billion_laughs_sheet", "anchors", sheet.name, r"a YAML alias")
 
 
 @operator("anchors")
 def billion_laughs_registry(rng, raw):
     path = raw / REGISTRY
-    path.write_text(_bomb(rng, "z") + path.read_text(encoding="utf-8"), encoding="utf-8")
+    write(path, _bomb(rng, "z") + read(path))
     return Break("billion_laughs_registry", "anchors", REGISTRY, r"a YAML alias")
 
 
 @operator("anchors")
 def merge_key(rng, raw):
     path = raw / REGISTRY
-    path.write_text("base: &base {name: X, type: State}\nxx:\n  <<: *base\n" + path.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    write(path, "base: &base {name: X, type: State}\nxx:\n  <<: *base\n" + read(path))
     return Break("merge_key", "anchors", REGISTRY, r"merge key|a YAML alias")
 
 
@@ -360,7 +370,14 @@ def break_folder(raw: Path, seed: int, operators: list[str] | None = None, count
     rng = random.Random(seed)
     names = operators or usable_operators()
     chosen = rng.sample(names, k=min(count, len(names)))
-    return [OPERATORS[name][1](rng, raw) for name in chosen]
+    chosen.sort(key=lambda name: OPERATORS[name][0] == "special files")  # files are swapped for FIFOs last
+    done = []
+    for name in chosen:
+        try:
+            done.append(OPERATORS[name][1](rng, raw))
+        except (LookupError, FileExistsError):  # an earlier break took what this one would break
+            continue
+    return done
 
 
 if __name__ == "__main__":  # python -m tests.fuzzraw SEED [OPERATOR]: break a copy of raw/ and say how

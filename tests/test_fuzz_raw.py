@@ -58,6 +58,8 @@ def _run_case(tmp_path: Path, good_build: Path, seed: int, operators: list[str] 
     shutil.copytree(SEED_RAW, raw)
     shutil.copytree(good_build, out, symlinks=True)
     breaks = break_folder(raw, seed, operators, count)
+    if not breaks:  # every chosen break found its target taken by another: nothing to check
+        return breaks
     before = _snapshot(out)
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(60)  # a FIFO read would hang: fail instead

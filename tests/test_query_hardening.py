@@ -209,3 +209,29 @@ def test_29_syntax_errors_name_token_classes_in_a_few_words(built, text, expecte
 def test_29_a_short_list_is_kept():
     message = "error at 1:25: expected one of LATERAL, SERVICE, [_]"
     assert summarize_expected(message) == message
+
+
+def test_8_kg_serve_refuses_deep_nesting_before_a_worker_sees_it(built):
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kg.serve.server import make_server
+
+    srv = make_server(built, "127.0.0.1", 0, timeout=10.0, workers=1)
+    srv.start()
+    try:
+        deep = "SELECT * WHERE " + "{" * 2500 + "}" * 2500
+        for text in (deep, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):
+            data = urllib.parse.urlencode({"query": text}).encode()
+            try:
+                with urllib.request.urlopen(srv.url + "sparql", data=data, timeout=30) as response:
+                    status, body = response.status, response.read().decode()
+            except urllib.error.HTTPError as exc:
+                status, body = exc.code, exc.read().decode()
+            if text is deep:
+                assert status == 400 and "the query nests 2500 levels deep; kg takes at most 128" in body
+            else:  # the worker is still there, and answers
+                assert status == 200, body
+    finally:
+        srv.close()

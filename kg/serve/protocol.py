@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from ..core import formats
-from ..sparql.lexer import explain_error, first_keyword, keywords, masked, where
+from ..core.errors import QueryError
+from ..sparql.lexer import check_nesting, explain_error, first_keyword, keywords, masked, where
 
 # ------------------------------------------------------------------ formats
 
@@ -315,6 +316,15 @@ def refuse_outside_requests(text: str) -> None:
               if word == "SERVICE" else
               "this server loads nothing from URLs; add documents to raw/ and run kg build")
     raise ProtocolError(400, f"{_where(text, m.start(2))}: {word} is refused here ({reason})")
+
+
+def refuse_deep_nesting(text: str) -> None:
+    """Raise ProtocolError(400) if the operation nests deeper than kg takes (kg.sparql.lexer.check_nesting):
+    Oxigraph's parser would overflow its stack and take the worker down with it."""
+    try:
+        check_nesting(text)
+    except QueryError as exc:
+        raise ProtocolError(400, exc.message) from None
 
 
 def refuse_random(text: str) -> None:

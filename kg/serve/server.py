@@ -43,7 +43,8 @@ from ..core.version import __version__
 from . import page as serve_page
 from ..core.errors import KGError, UsageError
 from .protocol import (KINDS, ProtocolError, SparqlRequest, apply_using, content_type, declares_dataset,
-                       endpoint_url, negotiate, parse_request, refuse_outside_requests, refuse_random)
+                       endpoint_url, negotiate, parse_request, refuse_deep_nesting, refuse_outside_requests,
+                       refuse_random)
 from .workers import DEFAULT_HEAVY_AFTER, DEFAULT_MAX_QUERY_MEMORY, Answer, WorkerPool, resident_bytes
 
 from .limits import (DEFAULT_HOST, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_ROWS, DEFAULT_PORT,  # noqa: F401
@@ -469,6 +470,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._text(exc.status, exc.message, {"Allow": "GET, POST"} if exc.status == 405 else None)
 
     def _query(self, request: SparqlRequest) -> None:
+        refuse_deep_nesting(request.text)
         refuse_outside_requests(request.text)
         accept = self.headers.get("Accept")
         formats: dict[str, object] = {}
@@ -499,6 +501,7 @@ class _Handler(BaseHTTPRequestHandler):
                        {"WWW-Authenticate": 'Bearer realm="kg serve"'})
             return
         text = request.text
+        refuse_deep_nesting(text)
         refuse_outside_requests(text)
         refuse_random(text)
         text = apply_using(text, request.using_graphs, request.using_named_graphs)

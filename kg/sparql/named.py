@@ -245,6 +245,22 @@ def prepare(query: NamedQuery, store: Store, bindings: dict[str, str] | None = N
     return extra + text
 
 
+def prepare_checked(query: str | NamedQuery, store, bindings: dict[str, str] | None = None, *,
+                    allow_service: bool = False) -> tuple[str, int]:
+    """The text to run, after the checks every query kg runs must pass (no update, nesting
+    bounded, no SERVICE unless ``allow_service``), and how many lines were put in front of the
+    text as written (for error positions: kg.sparql.lexer.explain_error). A caller that streams
+    the result itself runs it with kg.sparql.deadline.within, as ``run`` does."""
+    if not isinstance(query, NamedQuery):
+        query = resolve_query(query)
+    refuse_update(query.text)
+    check_nesting(query.text)
+    if not allow_service:  # on the text as written: a bound value is one term and cannot add a SERVICE
+        refuse_service(query.text)
+    text = prepare(query, store, bindings)
+    return text, text.count("\n") - query.text.count("\n")  # the PREFIX lines prepare() put in front
+
+
 def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = None, *,
         timeout: float | str | None = None, allow_service: bool = False) -> QueryResult:
     """Run a named query, a .rq file or a SPARQL string.
@@ -258,14 +274,7 @@ def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = N
     seconds = timeout_setting(timeout)
     if store is None or isinstance(store, (str, Path)):
         store = Store.open(store or "build")
-    if not isinstance(query, NamedQuery):
-        query = resolve_query(query)
-    refuse_update(query.text)
-    check_nesting(query.text)
-    if not allow_service:  # on the text as written: a bound value is one term and cannot add a SERVICE
-        refuse_service(query.text)
-    text = prepare(query, store, bindings)
-    added = text.count("\n") - query.text.count("\n")  # the PREFIX lines prepare() put in front
+    text, added = prepare_checked(query, store, bindings, allow_service=allow_service)
 
     def work(deadline: Deadline) -> QueryResult:
         if isinstance(store, Store):  # rows taken one by one, so a stopped query stops taking them
