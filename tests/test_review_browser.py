@@ -386,3 +386,46 @@ def test_a_new_entity_starts_from_what_kg_extract_proposed(browser, raw_copy, tm
         assert registry["kazakhstan"] == {"name": "Kazakhstan", "type": "State", "iso3166": "KZ"}
         assert "1 fact(s)" in page.status()
         page.assert_clean()
+
+
+def test_editing_a_conference_s_speakers_item_by_item(browser, raw_copy):
+    """A reviewed sheet opened again: one speaker's role changed; only that fact is written afresh."""
+    sheet = raw_copy / "000_7ea689264487c6d2.facts.yaml"
+    before = sheet.read_text(encoding="utf-8")
+    with make_server(raw_copy) as srv:
+        srv.start()
+        page = ReviewPage(browser, srv, "doc/000_7ea689264487c6d2")
+        card = page.page.locator(".card", has_text="Khalid Ahmad Kidwai").filter(has_text="conference").first
+        key = int(card.get_attribute("data-key"))
+        _edit_field(page, key)
+        roles = page.page.locator("form.edit input[name='speakers.role']")
+        persons = page.page.locator("form.edit input[name='speakers.person']")
+        assert persons.count() == 5 and persons.nth(3).input_value() == "Khalid Ahmad Kidwai"
+        assert page.page.is_checked("form.edit .nested .item >> nth=3 >> input[type=checkbox]")
+        roles.nth(4).fill("closing address")
+        page.page.click("#edit-done")
+        page.settle()
+        assert page.status_of(key) == "edited" and page.page.locator(f"#fact-{key} ul.problems").count() == 0
+        _save(page)
+        page.assert_clean()
+    after = sheet.read_text(encoding="utf-8")
+    changed = [line for line in after.split("\n") if line not in before.split("\n")]
+    assert changed == ["      - {person: Zubair Mahmood Hayat, role: closing address}"]
+
+
+@pytest.mark.parametrize("stem", ["000_7ea689264487c6d2", "004_05d95eeefa1e2818"])
+def test_every_seed_fact_through_the_edit_form_unchanged_keeps_the_sheet_s_bytes(browser, raw_copy, stem):
+    sheet = raw_copy / f"{stem}.facts.yaml"
+    before = sheet.read_bytes()
+    with make_server(raw_copy) as srv:
+        srv.start()
+        page = ReviewPage(browser, srv, f"doc/{stem}")
+        for i in range(page.page.locator(".card").count()):
+            key = int(page.page.locator(".card").nth(i).get_attribute("data-key"))
+            _edit_field(page, key)
+            page.page.click("#edit-done")
+            page.settle()
+            assert page.page.locator(f"#fact-{key} ul.problems").count() == 0, page.page.text_content(f"#fact-{key}")
+        _save(page)
+        page.assert_clean()
+    assert sheet.read_bytes() == before

@@ -454,7 +454,9 @@ class Review:
                 {"key": k, "kind": f.kind, "required": f.min_count > 0, "many": f.many,
                  "literal": str(f.range).rsplit("#", 1)[-1] if f.kind == "literal" and f.range is not None else "",
                  "concepts": sorted(f.concepts), "range": self.schema.label(f.range) if f.range is not None else "",
-                 "nested": [{"key": s.key, "kind": s.kind, "many": s.many} for s in f.nested]}
+                 "nested": [{"key": s.key, "kind": s.kind, "many": s.many, "required": s.min_count > 0,
+                             "literal": str(s.range).rsplit("#", 1)[-1] if s.kind == "literal" and s.range is not None
+                             else ""} for s in f.nested]}
                 for k, f in ft.fields.items()]}
         counts = {s: sum(1 for f in self.facts if f.status == s) for s in STATUSES}
         return {"doc": {"id": self.doc.id, "title": self.doc.meta.get("title", ""),

@@ -251,19 +251,9 @@
       if (fd.kind === "entity" || (fd.kind === "fact" && fd.many)) {
         inputs[fd.key] = entityControl(fd, v, row);
       } else if (fd.kind === "concept") {
-        var s = el("select");
-        s.name = fd.key;
-        s.appendChild(el("option", null, ""));
-        fd.concepts.forEach(function (c) { var o = el("option", null, c); o.value = c; if (c === v) o.selected = true; s.appendChild(o); });
-        inputs[fd.key] = function () { return s.value; };
-        row(fd.key, s, fd.required);
+        inputs[fd.key] = conceptControl(fd, v, row);
       } else if (fd.kind === "nested") {
-        var t = el("textarea");
-        t.name = fd.key; t.rows = 3;
-        t.value = v === undefined ? "" : JSON.stringify(v);
-        t.placeholder = "JSON, e.g. [{\"person\": \"Name\", \"role\": \"keynote address\"}]";
-        inputs[fd.key] = function () { if (!t.value.trim()) return ""; try { return JSON.parse(t.value); } catch (e) { return t.value; } };
-        row(fd.key, t, fd.required);
+        inputs[fd.key] = nestedControl(fd, v, row);
       } else if (fd.literal === "boolean") {
         var cb = el("input");
         cb.type = "checkbox"; cb.name = fd.key; cb.checked = v === true;
@@ -272,10 +262,14 @@
       } else {
         var i = el("input");
         i.name = fd.key; i.value = v === undefined ? "" : String(v);
-        inputs[fd.key] = function () {
-          if (fd.literal === "integer" && /^-?\d+$/.test(i.value.trim())) return parseInt(i.value.trim(), 10);
-          return i.value;
-        };
+        inputs[fd.key] = (function (original, input) {
+          return function () {
+            // unchanged, a value keeps its YAML type (edition: 2018 stays a number, not "2018")
+            if (original !== undefined && String(original) === input.value) return original;
+            if (fd.literal === "integer" && /^-?\d+$/.test(input.value.trim())) return parseInt(input.value.trim(), 10);
+            return input.value;
+          };
+        })(v, i);
         row(fd.key, i, fd.required);
       }
     });
@@ -312,7 +306,7 @@
         var v = inputs[k]();
         if (v !== "" && v !== null && !(Array.isArray(v) && !v.length)) out[k] = v;
       });
-      out.date = date.value;
+      out.date = values.date !== undefined && String(values.date) === date.value ? values.date : date.value;
       out.quote = values.quote;
       return out;
     }
@@ -335,6 +329,88 @@
     });
     setTimeout(function () { typeSelect.focus(); }, 0);
     return form;
+  }
+
+  // One menu per value; a field that takes several values offers one more, empty.
+  function conceptControl(fd, value, row) {
+    var box = el("div", "concepts");
+    var selects = [];
+    function addSelect(v) {
+      var s = el("select");
+      s.name = fd.key;
+      s.appendChild(el("option", null, ""));
+      fd.concepts.forEach(function (c) { var o = el("option", null, c); o.value = c; if (c === v) o.selected = true; s.appendChild(o); });
+      s.addEventListener("change", function () {
+        if (fd.many && selects[selects.length - 1] === s && s.value) addSelect("");
+      });
+      box.appendChild(s);
+      selects.push(s);
+    }
+    var values = value === undefined ? [] : (Array.isArray(value) ? value : [value]);
+    values.forEach(function (v) { addSelect(String(v)); });
+    if (!values.length || fd.many) addSelect("");
+    row(fd.key, box, fd.required);
+    return function () {
+      var vs = selects.map(function (s) { return s.value; }).filter(function (v) { return v; });
+      if (fd.many && vs.length === 1 && value !== undefined && !Array.isArray(value)) return vs[0];
+      return fd.many ? vs : (vs[0] || "");
+    };
+  }
+
+  // A list of small mappings (a conference's speakers): one line of boxes per item.
+  function nestedControl(fd, value, row) {
+    var box = el("div", "nested");
+    var items = [];
+    function addItem(item) {
+      var line = el("div", "item");
+      var getters = {};
+      fd.nested.forEach(function (sub) {
+        var v = item ? item[sub.key] : undefined;
+        if (Array.isArray(v)) v = v[0];
+        if (sub.literal === "boolean") {
+          var label = el("label", null, sub.key + " ");
+          var cb = el("input");
+          cb.type = "checkbox"; cb.name = fd.key + "." + sub.key; cb.checked = v === true;
+          label.appendChild(cb);
+          line.appendChild(label);
+          getters[sub.key] = function () { return cb.checked ? true : ""; };
+        } else {
+          var i = el("input");
+          i.name = fd.key + "." + sub.key;
+          i.placeholder = sub.key + (sub.required ? " *" : "");
+          i.value = v === undefined || v === null ? "" : String(v);
+          line.appendChild(i);
+          getters[sub.key] = (function (original, input) {
+            return function () {
+              return original !== undefined && String(original) === input.value ? original : input.value.trim();
+            };
+          })(v, i);
+        }
+      });
+      var remove = el("button", "remove", "×");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Remove this " + fd.key + " item");
+      var entry = {line: line, getters: getters};
+      remove.addEventListener("click", function () { items.splice(items.indexOf(entry), 1); line.remove(); });
+      line.appendChild(remove);
+      box.insertBefore(line, more);
+      items.push(entry);
+    }
+    var more = el("button", "add-item", "+ " + fd.key);
+    more.type = "button";
+    more.addEventListener("click", function () { addItem(null); });
+    box.appendChild(more);
+    (Array.isArray(value) ? value : (value ? [value] : [])).forEach(addItem);
+    row(fd.key, box, fd.required);
+    return function () {
+      var out = [];
+      items.forEach(function (entry) {
+        var item = {};
+        Object.keys(entry.getters).forEach(function (k) { var v = entry.getters[k](); if (v !== "") item[k] = v; });
+        if (Object.keys(item).length) out.push(item);
+      });
+      return out;
+    };
   }
 
   function entityControl(fd, value, row) {
@@ -398,6 +474,8 @@
     row(fd.key + (fd.many ? " (one per box)" : ""), box, fd.required);
     return function () {
       var vs = inputsOf.map(function (i) { return i.value.trim(); }).filter(function (v) { return v; });
+      // one name where the sheet had one name, not a list of one: the diff shows only real changes
+      if (fd.many && vs.length === 1 && value !== undefined && !Array.isArray(value)) return vs[0];
       return fd.many ? vs : (vs[0] || "");
     };
   }
