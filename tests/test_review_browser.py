@@ -429,3 +429,22 @@ def test_every_seed_fact_through_the_edit_form_unchanged_keeps_the_sheet_s_bytes
         _save(page)
         page.assert_clean()
     assert sheet.read_bytes() == before
+
+
+def test_a_note_given_as_a_list_stays_a_list_through_the_edit_form(browser, raw_copy):
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    text = sheet.read_text(encoding="utf-8").replace(
+        "  - type: membership\n", "  - type: membership\n    note: [first remark, second remark]\n", 1)
+    sheet.write_text(text, encoding="utf-8")
+    with make_server(raw_copy) as srv:
+        srv.start()
+        page = ReviewPage(browser, srv, "doc/004_05d95eeefa1e2818")
+        key = int(page.page.locator(".card", has_text="second remark").first.get_attribute("data-key"))
+        _edit_field(page, key)
+        assert [page.page.locator("form.edit input[name=note]").nth(i).input_value() for i in range(2)] == \
+            ["first remark", "second remark"]
+        page.page.click("#edit-done")
+        page.settle()
+        _save(page)
+        page.assert_clean()
+    assert sheet.read_text(encoding="utf-8") == text

@@ -248,7 +248,7 @@
     var fields = (state.types[typeName] || {fields: []}).fields;
     fields.forEach(function (fd) {
       var v = values[fd.key];
-      if (fd.kind === "entity" || (fd.kind === "fact" && fd.many)) {
+      if (fd.kind === "entity" || (fd.kind === "fact" && fd.many) || (fd.many && Array.isArray(v))) {
         inputs[fd.key] = entityControl(fd, v, row);
       } else if (fd.kind === "concept") {
         inputs[fd.key] = conceptControl(fd, v, row);
@@ -426,7 +426,7 @@
       i.name = fd.key;
       i.value = v || "";
       i.setAttribute("autocomplete", "off");
-      i.placeholder = fd.kind === "fact" ? "fact id" : "name, alias or id (" + (fd.range || "entity") + ")";
+      i.placeholder = fd.kind === "fact" ? "fact id" : fd.kind === "entity" ? "name, alias or id (" + (fd.range || "entity") + ")" : "";
       var t = null;
       i.addEventListener("input", function () {
         if (fd.many && inputsOf[inputsOf.length - 1] === i && i.value) addInput("");
