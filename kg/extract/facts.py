@@ -20,6 +20,7 @@ from .identity import dates_compatible, identity, KEY_ROLES, NAME_KEYS, similar_
 from .model import DraftFact
 from .rules_events import rule_conference, rule_exercise, rule_speakers
 from .rules_people import rule_meeting, rule_office, rule_visit
+from .calibration import confidence
 from .speech import SpeechReader
 from .events import complete_pair, rule_membership_change, rule_other_kinds, rule_talks, rule_treaty_events
 from .rules_ties import (
@@ -81,7 +82,7 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         f.fields.pop("_synthetic", None)
         f.fields.pop("_span", None)
         f.fields.pop("_explicit_date", None)
-        f.confidence = round(max(0.05, min(0.95, f.confidence)), 2)
+        f.confidence = confidence(f.type, f.date_basis)
         if f.planned is False and f.date is not None and f.date.earliest() and f.date.earliest() > ctx.reference.latest():
             f.planned = True
     return facts

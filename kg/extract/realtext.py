@@ -210,6 +210,7 @@ class RealReport:
     by_document: dict[str, RealCounts] = field(default_factory=dict)
     missed: list[tuple[str, str]] = field(default_factory=list)
     invented: list[tuple[str, str]] = field(default_factory=list)
+    outcomes: list[tuple[dict, bool]] = field(default_factory=list)  # each scored draft (JSON) and whether it matched
 
     @property
     def overall(self) -> RealCounts:
@@ -303,6 +304,7 @@ def evaluate_realtext(gold_dir: str | Path) -> RealReport:
             c = report.by_type.setdefault(d.type, RealCounts())
             c.predicted += 1
             per_doc.predicted += 1
+            report.outcomes.append((drafts[j], j in hit))
             if j in hit:
                 c.matched += 1
                 per_doc.matched += 1
