@@ -39,7 +39,9 @@ SPEECH_VERBS = (
     r"announces|declared|declares|affirmed|reaffirmed|reiterated|hailed|hails|praised|praises|welcomed|welcomes|"
     r"condemned|condemns|criticised|criticized|voiced|expressed|observed|remarked|explained|insisted|claimed|"
     r"argued|pointed\s+out|maintained|confirmed|confirms|denied|denies|acknowledged|promised|pledged|vowed|"
-    r"termed|described|accused|rejected|was\s+quoted\s+as\s+saying|according\s+to|stating|saying")
+    r"termed|described|accused|rejected|was\s+quoted\s+as\s+saying|according\s+to|stating|saying|appreciated|"
+    r"hoped|hopes|talked\s+about|spoke\s+about|(?:was|were)\s+of\s+the\s+view|concluded\s+(?:with\s+(?:the\s+)?remarks\s+)?that|"
+    r"concluded\s+by\s+saying|deliberated\s+on|recalled|lauded|commended|thanked|assured|agreed\s+that")
 _VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _CONTINUE = {"added", "adds", "continued", "went on"}
 _REPORTING = {"said", "says", "say", "told", "tells", "added", "adds", "stated", "announced", "announces", "confirmed",
