@@ -124,3 +124,25 @@ def test_non_latin1_names_in_titles():
                                           "Hakan Fidan and Polish President Andrzej Duda and Recep Tayyip Erdoğan.")
     people = {m.name for m in ms if m.type == "Person"}
     assert {"Pål Jonson", "Hakan Fidan", "Andrzej Duda"} <= people
+
+
+# ------------------------------------------------------------------ arms, across clauses and sentences
+def test_a_contract_and_the_deliveries_under_it():
+    found = drafts("In 2019, Chile signed a contract with French company Naval Group to purchase 4 Gowind corvettes, "
+                   "of which two have so far been delivered to Chile.", ref="2024-05-02")
+    order = [f for f in found if f.type == "arms_order"][0]
+    delivery = [f for f in found if f.type == "arms_delivery"][0]
+    assert names(order, "supplier") == {"France"} and names(order, "recipient") == {"Chile"}
+    assert order.date.value() == "2019" and delivery.date.value() != "2019"
+    assert names(delivery, "supplier") == {"France"} and names(delivery, "recipient") == {"Chile"}
+
+
+def test_a_delivery_takes_its_day_from_the_next_sentence_that_tells_it():
+    found = of_type("Peru has received its first two of 12 Mirage fighter jets from France. The first two jets landed "
+                    "at the Lima air base late Thursday, the air force said.", "arms_delivery", ref="2024-05-04")
+    assert found[0].date.value() == "2024-05-02" and len(found[0].quotes) == 2
+
+
+def test_counted_weapons_are_named_by_their_designation():
+    ms = Recognizer(gazetteer(None)).find("The navy will receive two Project 2280 frigates and 36 aircraft.")
+    assert [m.name for m in ms if m.type == "WeaponSystem"] == ["Project 2280 frigate"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 MEASURED: dict[tuple[str, str], tuple[int, int]] = {
     ("agreement", "publication"): (3, 2), ("agreement", "text"): (1, 1),
     ("anniversary", "text"): (1, 1),
-    ("arms_delivery", "publication"): (1, 0),
-    ("arms_order", "publication"): (1, 1),
+    ("arms_delivery", "publication"): (1, 1), ("arms_delivery", "text"): (1, 1),
+    ("arms_order", "publication"): (1, 1), ("arms_order", "text"): (1, 1),
     ("conference", "publication"): (3, 2), ("conference", "text"): (1, 1),
     ("diplomatic_relations", "publication"): (1, 0), ("diplomatic_relations", "text"): (5, 5),
     ("energy_cooperation", "publication"): (2, 1),

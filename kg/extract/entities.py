@@ -464,6 +464,8 @@ class Recognizer:
             if wclass is None or not taken.free(ns, ne) or any(x.start < ne and ns < x.end for x in out):
                 continue
             name = _singular(" ".join(text[ns:ne].split()))
+            if len(name.split()) < 2 or name.split()[0].lower() in ("the", "its", "their", "these", "those", "such"):
+                continue  # "36 aircraft" alone names no weapon; the sentence's known name will
             out.append(new(ns, ne, "WeaponSystem", name, weapon_class=wclass))
         for m in re.finditer(r"\b(?:INS|HMS|USS|PNS|HMAS|TCG|BRP|JS|ROKS|KRI|RSS|CNS|FS)\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?", chunk):
             ns, ne = s + m.start(), s + m.end()

@@ -57,8 +57,12 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
     if not kinds:
         return out
     done: set[tuple[str, str]] = set()
-    for w in weapons:
-        kind, t = min(kinds, key=lambda kt: abs(s.start + kt[1].start() - w.start) + (0 if kt[0] == "arms_order" else 5))
+    # "signed a contract ... to purchase 36 jets, of which eight have been delivered": an order and a delivery.
+    later = [d for d in deliveries if orders and re.search(r"\bof\s+which\b[^.;]{0,40}$", s.text[:d.start()])]
+    pairs = [(w, min(kinds, key=lambda kt: abs(s.start + kt[1].start() - w.start) + (0 if kt[0] == "arms_order" else 5)))
+             for w in weapons]
+    pairs += [(w, ("arms_delivery", later[0])) for w in weapons if later]
+    for w, (kind, t) in pairs:
         if (kind, w.key) in done:
             continue
         gap = s.between(min(s.start + t.end(), w.end), max(s.start + t.start(), w.start))
@@ -86,13 +90,19 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
                 if x.type == "Company" and manufacturer is None:
                     manufacturer = x
         dest = after_prep(s, tend, "to|for", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=120)
-        subj = subject_before(s, tpos, lambda m: m.type == "State" or m.type in INSTITUTIONS, window=140, coordinate=False)
+        head = tpos
+        if kind == "arms_order":
+            # "signed a contract with X to purchase": the subject of the first order verb of the clause.
+            first = [o for o in orders if o.start() < t.start() and not re.search(r"[;]|,\s+(?:and|but)\s",
+                                                                                  s.text[o.end():t.start()])]
+            head = s.start + first[0].start() if first else tpos
+        subj = subject_before(s, head, lambda m: m.type == "State" or m.type in INSTITUTIONS, window=140, coordinate=False)
         owner = [x for x in s.mentions if x.end <= w.start and x.type in ("State", "ArmedService")
                  and re.match(r"['’]s\b", s.text[x.end - s.start:x.end - s.start + 2])]
         if kind == "arms_order":
             recipient = ctx.state(subj[0]) if subj else (ctx.state(dest[0]) if dest else None)
             if supplier is None:
-                withs = after_prep(s, tend, "with", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=160)
+                withs = after_prep(s, min(tend, head + 1), "with", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=160)
                 supplier = ctx.state(withs[0]) if withs else None
         else:
             if dest:
@@ -120,6 +130,9 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
             supplier = ctx.gaz.state(w.country)
         if supplier is None and last.get("supplier") is not None and w.via == "context":
             supplier = last["supplier"]
+        if supplier is None and kind == "arms_delivery" and later and t is later[0]:
+            ordered = [x for x in out if x.type == "arms_order" and x.keys("weapon") == {w.key}]
+            supplier = next((p for x in ordered for p in x.role("supplier")), None)
         if recipient is None:
             # "landed at Hasimara air base in West Bengal": the place's state.
             places = [x for x in s.mentions if x.type == "Place" and x.country]
@@ -136,6 +149,12 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         if supplier is None or recipient is None or supplier.key == recipient.key:
             continue
         d = nearest_date(s, tpos)
+        if kind == "arms_delivery" and later and t is later[0]:
+            d = nearest_date(s, tpos, lo=tpos - 30)  # "of which eight have so far been delivered": not the order's year
+        told = _date_told_next(ctx, s, w) if d is None and kind == "arms_delivery" else None
+        if told is not None:
+            d = told.dates[0]
+            f.quotes.append(told.quote())  # the date rests on that sentence: it is quoted too
         if d is None and any(x.type == kind and x.keys("weapon") == {w.key} and s.idx - x.sentence <= 3 for x in ctx.facts + out):
             continue  # "The corvette is the first warship India has gifted": more on a transfer just reported
         f.add("supplier", supplier)
@@ -155,6 +174,18 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         last.update(weapon=w, supplier=supplier, recipient=recipient, sentence=s.idx)
         out.append(f)
     return out
+
+
+def _date_told_next(ctx: Context, s: Sent, w: Mention):
+    """"Venezuela has received its first two jets. The first two SU-30 jets landed ... late Thursday": the
+    next sentence tells the same arrival, with its day, when it names the same kind of weapon."""
+    if s.idx + 1 >= len(ctx.sents):
+        return None
+    nxt = ctx.sents[s.idx + 1]
+    kind = w.name.lower().split()[-1].rstrip("s")
+    if not nxt.dates or not _RECEIVE.search(nxt.text) or not re.search(rf"\b{re.escape(kind)}s?\b", nxt.text, re.I):
+        return None
+    return nxt
 
 
 _QTY_FILLER = {"of", "them", "the", "additional", "more", "new", "further", "used", "refurbished", "second-hand",
