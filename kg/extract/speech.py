@@ -354,7 +354,7 @@ class SpeechReader:
 
     def _event_content(self, s: Sent, drafted_here: list[DraftFact], vpos: int, speakers: list[Mention]) -> bool:
         """Whether the sentence reports an event the rules drafted ("X has cut ties with Y, Z said")."""
-        events = [f for f in drafted_here if f.type in _EVENT_TYPES and not f.planned]
+        events = [f for f in drafted_here if f.type in _EVENT_TYPES and not f.planned and f.fields.get("change")]
         return bool(events) and not any(self.quotes.span_at(p) for p in range(s.start, min(s.end, s.start + 2)))
 
 
