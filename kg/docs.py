@@ -230,7 +230,7 @@ def seed_workdir(folder: Path, raw: Path | None = None, built: Path | None = Non
     (or a link to ``built``, a build of the same seeds)."""
     import shutil
 
-    from . import build
+    from .builder.build import build
 
     raw = raw or Path(__file__).resolve().parent.parent / "raw"
     shutil.copytree(raw, folder / "raw")
