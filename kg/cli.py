@@ -15,8 +15,8 @@ import click
 
 from .core import formats
 from .core.version import __version__
-from .commands.options import (BUILD_OPTION, EVENTS_OPTION, RAW_OPTION, make_view, open_store, reports_errors,
-                              store_options, view_options)
+from .commands.options import (BUILD_OPTION, EVENTS_OPTION, RAW_OPTION, make_view, open_store, remote_config,
+                              remote_options, reports_errors, store_options, view_options)
 
 @click.group()
 @click.version_option(__version__, prog_name="kg")
@@ -255,9 +255,9 @@ def export(fmt, output, with_ontology, build_dir, events, store_url, update_url,
 
 @main.command()
 @BUILD_OPTION
-@store_options
+@remote_options
 @reports_errors
-def push(build_dir, store_url, update_url, gsp_url, user, in_memory):
+def push(build_dir, store_url, update_url, gsp_url, user):
     """Load the built graph into a SPARQL 1.1 server: one named graph per document.
 
     Graphs the server already holds unchanged are skipped, and a push cut off
@@ -270,11 +270,12 @@ def push(build_dir, store_url, update_url, gsp_url, user, in_memory):
         kg push --store http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update
         KG_STORE_PASSWORD=secret kg push --store https://db.example.org/sparql --user analyst
     """
-    from .store.remote import RemoteConfig, RemoteStore, push as run_push
+    from .core.errors import UsageError
+    from .store.remote import RemoteStore, push as run_push
 
-    config = RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
+    config = remote_config(store_url, update_url, gsp_url, user)
     if config is None:
-        raise click.UsageError("name the server: --store QUERY_URL (or set KG_STORE, or a kg.ini [store] section)")
+        raise UsageError("name the server: --store QUERY_URL (or set KG_STORE, or a kg.ini [store] section)")
     report = run_push(build_dir, RemoteStore(config), progress=lambda g: click.echo(f"pushing {g}", err=True))
     click.echo(f"pushed {len(report.pushed)} graph(s), {report.triples} triples; "
                f"{len(report.unchanged)} unchanged; {len(report.removed)} removed")

@@ -54,3 +54,31 @@ def test_one_table_of_formats_feeds_the_commands_the_writers_and_the_server():
     assert set(EXPORT_FORMATS) <= set(FORMATS) and "nq" in EXPORT_FORMATS and "nq" not in GRAPH_FORMATS
     assert {name for kind, name in CONTENT_TYPES if kind == "graph"} == set(GRAPH_FORMATS)
     assert CONTENT_TYPES["results", "json"] == formats.find("results", "srj").media_type
+
+
+def test_store_options_are_declared_once_and_push_takes_no_in_memory():
+    from kg.cli import main
+    from kg.store.local import IN_MEMORY_MAX_TRIPLES
+
+    def options(name):
+        return {o for p in main.commands[name].params for o in p.opts + p.secondary_opts}
+
+    for name in ("query", "export", "viz", "timeline", "serve"):
+        assert {"--in-memory", "--on-disk", "--build"} <= options(name), name
+    assert {"--store", "--user"} <= options("push") and "--in-memory" not in options("push")
+    (serve_in_memory,) = [p for p in main.commands["serve"].params if p.name == "in_memory"]
+    (query_in_memory,) = [p for p in main.commands["query"].params if p.name == "in_memory"]
+    assert serve_in_memory.help == query_in_memory.help and f"{IN_MEMORY_MAX_TRIPLES:,} triples" in query_in_memory.help
+    result = invoke("push", "--in-memory")
+    assert result.exit_code == 2 and "No such option" in result.stderr
+
+
+def test_one_open_source_for_folders_servers_and_open_sources(built):
+    from kg.store.local import Store
+    from kg.store.remote import RemoteConfig, RemoteStore
+    from kg.store.source import Source, open_source
+
+    local = open_source(built)
+    assert isinstance(local, Store) and isinstance(local, Source) and open_source(local) is local
+    remote = open_source(built, remote=RemoteConfig("http://127.0.0.1:9/query"))
+    assert isinstance(remote, RemoteStore) and isinstance(remote, Source)

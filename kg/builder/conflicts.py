@@ -221,10 +221,9 @@ def find_conflicts(store) -> list[Conflict]:
 
 def check(source="build") -> list[Conflict]:
     """The conflicting claims in a build folder, an open Store, or a SPARQL server."""
-    from ..store.local import Store
+    from ..store.source import open_source
 
-    store = Store.open(source) if isinstance(source, (str, bytes)) or hasattr(source, "is_dir") else source
-    return find_conflicts(store)
+    return find_conflicts(open_source(source))
 
 
 def conflict_triples(conflicts: list[Conflict]) -> list[tuple[str, str, object]]:

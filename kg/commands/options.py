@@ -24,7 +24,15 @@ BUILD_OPTION = click.option("--build", "build_dir", default="build", show_defaul
                             help="Folder `kg build` wrote to.")
 
 
-def store_options(fn):
+# Kept in step with kg.store.local.IN_MEMORY_MAX_TRIPLES (tests/test_owners.py checks), so that
+# `kg --help` need not import the store.
+IN_MEMORY_OPTION = click.option(
+    "--in-memory/--on-disk", "in_memory", default=None,
+    help="Query the build in memory (faster queries, a load first) or on disk; by default memory for "
+         "graphs of up to 20,000 triples (also KG_IN_MEMORY=1 or 0).")
+
+
+def remote_options(fn):
     """--store, --update-url, --gsp-url and --user: a SPARQL 1.1 server instead of the build folder."""
     for option in reversed([
         click.option("--store", "store_url", metavar="QUERY_URL",
@@ -32,12 +40,14 @@ def store_options(fn):
         click.option("--update-url", metavar="URL", help="Its SPARQL Update endpoint (default: the query URL)."),
         click.option("--gsp-url", metavar="URL", help="Its Graph Store Protocol endpoint, for faster loads."),
         click.option("--user", metavar="NAME", help="HTTP basic auth user; the password from KG_STORE_PASSWORD."),
-        click.option("--in-memory/--on-disk", "in_memory", default=None,
-                     help="Query the build in memory (faster queries, a load first) or on disk; "
-                          "by default memory for graphs up to 64 MB of TriG."),
     ]):
         fn = option(fn)
     return fn
+
+
+def store_options(fn):
+    """The remote_options and --in-memory/--on-disk: where a command that reads the graph reads it."""
+    return remote_options(IN_MEMORY_OPTION(fn))
 
 
 STORE_KEYS = ("store_url", "update_url", "gsp_url", "user", "in_memory")
@@ -48,13 +58,18 @@ def take_store(build_dir: Path, options: dict):
     return open_store(build_dir, **{key: options.pop(key, None) for key in STORE_KEYS})
 
 
-def open_store(build_dir: Path, store_url=None, update_url=None, gsp_url=None, user=None, in_memory=None):
-    """The store a command reads: the server named by --store (or KG_STORE, or kg.ini), else the build."""
-    from ..store.remote import RemoteConfig, RemoteStore
-    from ..store.local import Store
+def remote_config(store_url=None, update_url=None, gsp_url=None, user=None):
+    """The server the remote_options (or KG_STORE, or kg.ini) name, or None."""
+    from ..store.remote import RemoteConfig
 
-    config = RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
-    return RemoteStore(config) if config else Store.open(build_dir, in_memory=in_memory)
+    return RemoteConfig.resolve(store_url, update_url=update_url, gsp_url=gsp_url, user=user)
+
+
+def open_store(build_dir: Path, store_url=None, update_url=None, gsp_url=None, user=None, in_memory=None):
+    """The Source a command reads: the server named by --store (or KG_STORE, or kg.ini), else the build."""
+    from ..store.source import open_source
+
+    return open_source(build_dir, in_memory=in_memory, remote=remote_config(store_url, update_url, gsp_url, user))
 
 
 # Options that choose part of the graph, spelled the same by every command that

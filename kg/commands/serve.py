@@ -11,14 +11,13 @@ import click
 
 from ..serve.limits import (DEFAULT_HEAVY_AFTER, DEFAULT_HOST, DEFAULT_MAX_QUERY_MEMORY, DEFAULT_MAX_RESULT_BYTES,
                             DEFAULT_MAX_ROWS, DEFAULT_PORT, DEFAULT_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS)
-from .options import reports_errors
+from .options import BUILD_OPTION, IN_MEMORY_OPTION, reports_errors
 
 MB = 1024 * 1024
 
 
 @click.command("serve")
-@click.option("--build", "build_dir", default="build", show_default=True, envvar="KG_BUILD",
-              type=click.Path(file_okay=False, path_type=Path), help="Folder `kg build` wrote to.")
+@BUILD_OPTION
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Address to listen on. Anything but a loopback address lets other machines query the "
                    "graph (a warning says so).")
@@ -35,10 +34,7 @@ MB = 1024 * 1024
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes running queries: how many can run at once. Default: one per CPU, "
                    "at least 2, at most 4.")
-@click.option("--in-memory/--on-disk", "in_memory", default=None,
-              help="Each worker loads the graph into memory (faster queries, a copy per worker; always so "
-                   "with --update-token) or queries the store on disk; by default memory for graphs up to "
-                   "64 MB of TriG, as kg query does.")
+@IN_MEMORY_OPTION
 @click.option("--max-result-mb", default=DEFAULT_MAX_RESULT_BYTES // MB, show_default=True,
               type=click.IntRange(min=1), metavar="MB",
               help="Cut a result whose rows reach this size (their terms' text, plus 40 bytes a term); a cut "

@@ -41,6 +41,7 @@ from ..sources.names import NameIndex
 from ..core.namespaces import KGR, PREFIXES
 from ..store.local import Store
 from ..store.result import QueryResult
+from ..store.source import open_source
 from .deadline import Deadline, timeout_setting, within
 from .lexer import check_nesting, explain_error, parameters, refuse_service, refuse_update, substitute
 
@@ -272,8 +273,7 @@ def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = N
     QueryTimeout, and on Ctrl-C, QueryInterrupted, both at once.
     """
     seconds = timeout_setting(timeout)
-    if store is None or isinstance(store, (str, Path)):
-        store = Store.open(store or "build")
+    store = open_source("build" if store is None else store)
     text, added = prepare_checked(query, store, bindings, allow_service=allow_service)
 
     def work(deadline: Deadline) -> QueryResult:

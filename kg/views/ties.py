@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..core.errors import UnknownEntityError
 from ..core.namespaces import KG, KGR, sparql_prefixes
 from ..sources.names import NameIndex
 from ..store.local import Store
+from ..store.source import SourceLike, open_source
 
 PRECISIONS = {"unitYear": "year", "unitMonth": "month", "unitDay": "day"}
 
@@ -219,12 +219,12 @@ def _select(store, body: str) -> list[dict]:
     return [dict(zip(result.variables, row)) for row in result.rows]
 
 
-def load_ties(source: Store | str | Path = "build") -> Ties:
+def load_ties(source: SourceLike = "build") -> Ties:
     """Read the entities and facts of a build folder, an open Store, or a SPARQL server (kg.remote).
 
     Raises NotBuiltError where there is no build.
     """
-    store = Store.open(source) if isinstance(source, (str, Path)) else source  # a Store or a RemoteStore
+    store = open_source(source)
 
     labels = {row["p"].value: row["l"].value for row in _select(store, """
         SELECT ?p (SAMPLE(?label) AS ?l) WHERE { ?p rdfs:label ?label } GROUP BY ?p""")}
