@@ -248,7 +248,7 @@
     var fields = (state.types[typeName] || {fields: []}).fields;
     fields.forEach(function (fd) {
       var v = values[fd.key];
-      if (fd.kind === "entity" || (fd.kind === "fact" && fd.many) || (fd.many && Array.isArray(v))) {
+      if (fd.kind === "entity" || (fd.kind === "fact" && fd.many) || (fd.kind === "literal" && fd.many && Array.isArray(v))) {
         inputs[fd.key] = entityControl(fd, v, row);
       } else if (fd.kind === "concept") {
         inputs[fd.key] = conceptControl(fd, v, row);
