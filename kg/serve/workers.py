@@ -82,7 +82,7 @@ class Update:
 def _death(exitcode: int | None) -> str:
     """Why a worker process ended, as far as its exit code tells."""
     if exitcode == -signal.SIGSEGV:
-        return "crashed (a segmentation fault in the query engine, which a query nested very deeply causes)"
+        return "crashed (a segmentation fault in the query engine)"
     if exitcode == -signal.SIGKILL:
         return "was killed (out of memory?)"
     return f"died (exit code {exitcode})" if exitcode is not None else "died"
