@@ -146,3 +146,19 @@ def test_a_delivery_takes_its_day_from_the_next_sentence_that_tells_it():
 def test_counted_weapons_are_named_by_their_designation():
     ms = Recognizer(gazetteer(None)).find("The navy will receive two Project 2280 frigates and 36 aircraft.")
     assert [m.name for m in ms if m.type == "WeaponSystem"] == ["Project 2280 frigate"]
+
+
+# ------------------------------------------------------------------ visits
+def test_a_visit_told_from_the_hosts_side_and_one_placed_by_while_in():
+    text = ("Kenya and Ghana signed a trade pact. President Ama Mensah hosted Kenya President Peter Otieno on a "
+            "state visit.")
+    visit = of_type(text, "visit")[0]
+    assert names(visit, "visitor") == {"Peter Otieno"} and names(visit, "host") == {"Ghana"}
+    visit = of_type("Defence Minister Ola Berg arrived on Monday. While in Chile, Mr Berg also visited the naval "
+                    "academy.", "visit")[0]
+    assert names(visit, "host") == {"Chile"}
+
+
+def test_visiting_before_a_title_is_no_visit_of_the_person_named_before():
+    found = drafts("The pact was signed in front of Prime Minister Tove Lind and visiting Danish president Jens Holm.")
+    assert not [f for f in found if f.type == "visit" and "Tove Lind" in names(f, "visitor")]

@@ -25,9 +25,9 @@ MEASURED: dict[tuple[str, str], tuple[int, int]] = {
     ("exercise", "publication"): (2, 1), ("exercise", "text"): (5, 4),
     ("membership", "publication"): (2, 2), ("membership", "text"): (4, 4),
     ("other", "publication"): (2, 2),
-    ("statement", "publication"): (22, 19),
+    ("statement", "publication"): (21, 19), ("statement", "text"): (1, 1),
     ("treaty_status", "publication"): (2, 2), ("treaty_status", "text"): (5, 4),
-    ("visit", "publication"): (2, 1),
+    ("visit", "publication"): (3, 3),
 }
 PRIOR_WEIGHT = 4
 

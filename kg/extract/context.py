@@ -347,7 +347,7 @@ def person_state(ctx: Context, s: Sent, person: Mention) -> Mention | None:
     before = [m for m in s.mentions if m.end <= person.start and person.start - m.end <= 60 and m.type in ("State", "ArmedService", "Ministry")]
     for m in reversed(before):
         gap = s.between(m.end, person.start)
-        if not re.search(r"[.;]|\bwith\b|\band\b", gap):
+        if not re.search(r"[.;,]|\bwith\b|\band\b", gap):  # "While in Chile, Mr Berg": not his state
             return ctx.state(m)
     if person.country:
         return ctx.gaz.state(person.country)

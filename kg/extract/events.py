@@ -331,6 +331,46 @@ def rule_other_kinds(ctx: Context, s: Sent) -> list[DraftFact]:
     return out
 
 
+# ------------------------------------------------------------------ visits told from the host's side
+_HOSTED = re.compile(r"\b(?:host(?:ed|s)?|receiv(?:ed|es))\s+(?:his|her|their\s+)?(?P<rest>[^.;]{3,120}?)\s+(?:on|for)\s+"
+                     r"(?:an?|his|her|their)\s+(?:\w+[- ])?(?:state|official|working)\s+visit\b", re.I)
+
+
+def rule_hosted_visit(ctx: Context, s: Sent, drafted_here: list[DraftFact]) -> list[DraftFact]:
+    """"President A hosted Portugal President B on a State visit": B visits A's state (the main pair's other
+    side when the text does not say which state A leads)."""
+    if any(f.type == "visit" for f in drafted_here):
+        return []
+    t = _HOSTED.search(s.text)
+    if t is None:
+        return []
+    a, b = s.start + t.start("rest"), s.start + t.end("rest")
+    guest = [m for m in s.mentions if a <= m.start < b and m.type == "Person"][-1:] or \
+        [m for m in s.mentions if a <= m.start < b and is_state(m)][:1]
+    if not guest:
+        return []
+    from .context import person_state
+
+    guest_state = person_state(ctx, s, guest[0]) if guest[0].type == "Person" else guest[0]
+    hosts = subject_before(s, s.start + t.start(), lambda m: m.type == "Person" or is_state(m), window=80,
+                           coordinate=False)
+    host_state = None
+    if hosts:
+        host_state = hosts[0] if is_state(hosts[0]) else person_state(ctx, s, hosts[0])
+    if host_state is None:
+        host_state = next((m for m in _pair(ctx) if guest_state is None or m.key != guest_state.key), None)
+    if host_state is None or (guest_state is not None and host_state.key == guest_state.key):
+        return []
+    f = new_fact("visit", s, 0.5)
+    f.add("visitor", guest[0])
+    if guest_state is not None and guest[0].type == "Person":
+        f.add("visiting_state", guest_state)
+    f.add("host", host_state)
+    d = _date(ctx, s, s.start + t.start(), s.start + t.end())
+    finish_date(f, d, ctx, s, "ref")
+    return [f]
+
+
 # ------------------------------------------------------------------ the other side of a bilateral event
 _BILATERAL = re.compile(r"\b(?:joint|bilateral|between\s+the\s+two|both\s+(?:countries|sides|nations)|"
                         r"the\s+two\s+(?:countries|sides|nations|navies|air\s+forces|armies)|with)\b", re.I)

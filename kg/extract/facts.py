@@ -22,7 +22,7 @@ from .rules_events import rule_conference, rule_exercise, rule_speakers
 from .rules_people import rule_meeting, rule_office, rule_visit
 from .calibration import confidence
 from .speech import SpeechReader
-from .events import complete_pair, rule_membership_change, rule_other_kinds, rule_talks, rule_treaty_events
+from .events import complete_pair, rule_hosted_visit, rule_membership_change, rule_other_kinds, rule_talks, rule_treaty_events
 from .rules_ties import (
     rule_agreement, rule_anniversary, rule_mechanism, rule_members_listed, rule_membership, rule_relations,
     rule_treaty_status)
@@ -69,6 +69,7 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_relations(ctx, s)
         new += rule_anniversary(ctx, s)
         new += rule_mechanism(ctx, s)
+        new += rule_hosted_visit(ctx, s, ctx.facts[first:] + new)
         new += rule_talks(ctx, s, ctx.facts[first:] + new)
         new += speech.read(s, ctx.facts[first:] + new)
         ctx.facts.extend(new)

@@ -254,6 +254,8 @@ def rule_visit(ctx: Context, s: Sent) -> list[DraftFact]:
     out = []
     for t in _VISIT.finditer(s.text):
         tpos, tend = s.start + t.start(), s.start + t.end()
+        if t.group(0).lower() == "visiting" and re.match(r"\s+[A-Z]", s.rel(tend)):
+            continue  # "visiting Russian president Vladimir Putin": who is visiting, not a visit told here
         people = [m for m in s.mentions if m.type == "Person"]
         visitors = subject_before(s, tpos, lambda m: m.type == "Person", window=120)
         if not visitors:
@@ -295,6 +297,12 @@ def rule_visit(ctx: Context, s: Sent) -> list[DraftFact]:
                 else:
                     host = hit[0]
                 break
+        if host is None and loc is None:
+            # "While in Brazil, Mr Jonson has also visited ...": the state the clause before places them in.
+            where = re.match(r"\s*(?:While|When|During\s+(?:his|her|their)\s+stay)\s+in\s+(?:the\s+)?", s.text)
+            if where:
+                hit = [m for m in s.mentions if m.start == s.start + where.end() and m.type == "State"]
+                host = hit[0] if hit else None
         if host is None and loc is None:
             continue
         f = new_fact("visit", s, 0.5)

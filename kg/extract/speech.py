@@ -289,6 +289,9 @@ class SpeechReader:
             if not speakers:
                 continue  # an unnamed speaker ("officials said") is no statement we can draft
             if self._same_act(s, vpos, verb, speakers):
+                near = [x for x in s.dates if 0 <= x.start - vend <= 20]
+                if near and self.last.date_basis == "publication":
+                    self.last.date, self.last.date_basis = near[0].spec, "text"  # "... ," he said Thursday.
                 self._add_quotes(self.last, s, vpos)
                 self.last.quotes.append(s.quote()) if all(q.start != s.start for q in self.last.quotes) else None
                 self.last.sentence = s.idx
