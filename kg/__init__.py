@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from .core.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .builder.build import BuildResult, build
+    from .api import build
+    from .builder.build import BuildResult
     from .builder.conflicts import check
     from .core.errors import KGError
     from .sparql.named import run as query
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .views.changes import diff
 
 _API = {
-    "build": ("kg.builder.build", "build"),
+    "build": ("kg.api", "build"),
     "BuildResult": ("kg.builder.build", "BuildResult"),
     "check": ("kg.builder.conflicts", "check"),
     "KGError": ("kg.core.errors", "KGError"),

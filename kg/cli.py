@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from .core import formats
+from .core.errors import UsageError
 from .core.version import __version__
 from .commands.options import (BUILD_OPTION, EVENTS_OPTION, RAW_OPTION, make_view, open_store, remote_config,
                               remote_options, reports_errors, store_options, view_options)
@@ -51,20 +52,14 @@ def build(raw: Path, out: Path, files: bool, page: bool, full: bool, as_json: bo
         kg build --raw raw --out build
         kg build --files --page      # also kg.ttl, kg.trig and graph.html
     """
-    from .builder.build import build as run_build
-
-    result = run_build(raw, out, full=full, files=files)
+    from .api import build as run_build, build_report
     from .core.textout import safe
 
+    result = run_build(raw, out, full=full, files=files, page=page)
     for warning in result.warnings:
         click.echo(safe(str(warning)), err=True)
     for note in result.notes:
         click.echo(f"kg: {safe(note)}", err=True)
-    drawn = None
-    if page:
-        from .render.page import write_page
-
-        drawn = write_page(out, raw=raw)
     if result.drafts:
         click.echo(f"kg: {result.drafts} draft{'s' if result.drafts != 1 else ''} awaiting review, "
                    f"not built (kg review --raw {raw})", err=True)
@@ -72,25 +67,8 @@ def build(raw: Path, out: Path, files: bool, page: bool, full: bool, as_json: bo
         import json
 
         click.echo(json.dumps(result.summary(), indent=2))
-        return
-    what = f"{len(result.rebuilt)} of {result.documents} document(s) read" if result.rebuilt or result.documents \
-        else "nothing to read"
-    click.echo(f"built {out}/ from {raw}/ ({what})")
-    click.echo(f"  documents  {result.documents}")
-    click.echo(f"  entities   {result.entities}")
-    click.echo(f"  facts      {result.facts}")
-    for name, count in sorted(result.facts_by_type.items()):
-        click.echo(f"    {name:<22} {count}")
-    click.echo(f"  triples    {result.triples}")
-    n = len(result.conflicts)
-    click.echo(f"  conflicts  {n}" + (f" (claims that contradict each other: kg check --build {out})" if n else ""))
-    for path in result.files:
-        click.echo(f"  file       {path}")
-    if drawn is not None:
-        click.echo(f"  page       {out / 'graph.html'} (open it in a browser; it needs no network)")
     else:
-        click.echo(f"  page       not redrawn: `kg viz --build {out}` draws {out / 'graph.html'} "
-                   "for this build (or `kg build --page`)")
+        click.echo("\n".join(build_report(result, raw, out)))
 
 
 @main.command()
@@ -131,7 +109,7 @@ def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise click.UsageError(f"--bind takes name=value, not {item!r}")
+            raise UsageError(f"--bind takes name=value, not {item!r}")
         out[name.strip().lstrip("$?")] = value
     return out
 
@@ -177,7 +155,7 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
                 click.echo(f"{'':<22} parameters: {params}")
         return
     if not query:
-        raise click.UsageError("give a query (a name from --list, a .rq file or SPARQL text), or --list")
+        raise UsageError("give a query (a name from --list, a .rq file or SPARQL text), or --list")
     named = resolve_query(query)
     store = open_store(build_dir, **server)
     if show:
@@ -189,7 +167,7 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
         write_graph(result, buffer, fmt or "ttl")
     else:
         if fmt in formats.names("rdf") and fmt not in formats.names("results"):
-            raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+            raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
         links = wikidata_links(store, result) if (fmt or "table") == "table" and result.kind == "select" else None
         write_results(result, buffer, fmt or "table", links=links)
     click.echo(buffer.getvalue(), nl=False)
@@ -235,7 +213,6 @@ def export(fmt, output, with_ontology, build_dir, events, store_url, update_url,
         for path in written:
             click.echo(f"wrote {path}", err=True)
         return
-    from .core.errors import UsageError
 
     if any(view.get(k) for k in ("focus", "dyad", "since", "until", "types")):
         raise UsageError("--focus, --dyad, --since, --until and --types apply to graphml, gexf and csv")
@@ -270,7 +247,6 @@ def push(build_dir, store_url, update_url, gsp_url, user):
         kg push --store http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update
         KG_STORE_PASSWORD=secret kg push --store https://db.example.org/sparql --user analyst
     """
-    from .core.errors import UsageError
     from .store.remote import RemoteStore, push as run_push
 
     config = remote_config(store_url, update_url, gsp_url, user)

@@ -82,3 +82,26 @@ def test_one_open_source_for_folders_servers_and_open_sources(built):
     assert isinstance(local, Store) and isinstance(local, Source) and open_source(local) is local
     remote = open_source(built, remote=RemoteConfig("http://127.0.0.1:9/query"))
     assert isinstance(remote, RemoteStore) and isinstance(remote, Source)
+
+
+def test_kg_build_in_python_does_what_kg_build_does(tmp_path):
+    import kg
+    from kg.api import build_report
+
+    from .conftest import SEED_RAW
+
+    out = tmp_path / "build"
+    result = kg.build(SEED_RAW, out, page=True)
+    assert result.page == out / "graph.html" and result.page.is_file()
+    assert build_report(result, SEED_RAW, out)[-1].startswith(f"  page       {out / 'graph.html'} (open it")
+    shown = invoke("build", "--raw", SEED_RAW, "--out", out, "--page")
+    assert shown.exit_code == 0 and f"  page       {out / 'graph.html'} (open it" in shown.stdout
+
+
+def test_usage_mistakes_inside_commands_go_through_the_one_reporter(built):
+    for args, message in ((("query", "--build", built, "dyad", "--bind", "novalue"), "--bind takes name=value"),
+                          (("query", "--build", built), "give a query"),
+                          (("query", "--build", built, "membership", "-f", "ttl"), "is for CONSTRUCT")):
+        result = invoke(*args)
+        assert result.exit_code == 2 and result.stderr == f"kg: error: {result.stderr[11:]}"
+        assert message in result.stderr and "Usage:" not in result.stderr

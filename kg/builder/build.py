@@ -116,6 +116,7 @@ class BuildResult:
     conflicts: list = field(default_factory=list)  # kg.conflicts.Conflict: claims that cannot all be true
     folder: Path | None = None  # the published build's own folder (see kg.store.publish)
     notes: list[str] = field(default_factory=list)  # what a person should know, e.g. why it rebuilt in full
+    page: Path | None = None  # graph.html, when kg.build(page=True) drew it (kg/api.py)
 
     @property
     def facts(self) -> int:
