@@ -37,10 +37,12 @@ def _build_fails(raw: Path, out: Path):
     return result.stderr
 
 
-@pytest.fixture
-def previous_build(tmp_path) -> Path:
-    """A good build that a failed build must leave byte for byte as it was."""
-    out = tmp_path / "build"
+@pytest.fixture(scope="module")
+def previous_build(tmp_path_factory) -> Path:
+    """A good build that a failed build must leave byte for byte as it was. Built once: every
+    case snapshots it just before its failed build and checks it after, so sharing it loses
+    nothing (a case that changed it would fail there)."""
+    out = tmp_path_factory.mktemp("previous") / "build"
     kg.build(SEED_RAW, out)
     return out
 

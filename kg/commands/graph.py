@@ -14,7 +14,8 @@ import click
 from .options import (BUILD_OPTION, RAW_OPTION, store_options, take_store, EVENTS_OPTION, SINCE_OPTION, TYPES_OPTION,
                    UNTIL_OPTION, make_view, reports_errors, view_options)
 from ..core import formats
-from ..core.textout import safe, write_table
+from ..core.textout import safe
+from ..render.analysis import path_lines, write_measures
 
 
 @click.command()
@@ -134,29 +135,7 @@ def analyze(ctx, top, fmt, build_dir, **view):
         click.echo(json.dumps(asdict(found), indent=2, ensure_ascii=False))
         return
     out = io.StringIO()
-    scope = selection.title + (f"; {selection.subtitle}" if selection.subtitle else "")
-    out.write(safe(f"Entity graph of {scope}: {found.nodes} entities, {found.edges} tied pairs, "
-                   f"{found.components} component(s)") + "\n")
-    for note in found.notes:
-        out.write(f"note: {note}\n")
-    out.write("\nDegree centrality: the share of the other entities each one shares a fact with\n")
-    write_table(["rank", "entity", "type", "score", "facts"],
-                [[i, r.name, r.type_label, f"{r.score:.3f}", r.ties] for i, r in enumerate(found.degree, 1)], out)
-    out.write("\nBetweenness centrality: how often each one lies on the shortest chains between two others\n")
-    write_table(["rank", "entity", "type", "score", "facts"],
-                [[i, r.name, r.type_label, f"{r.score:.3f}", r.ties] for i, r in enumerate(found.betweenness, 1)], out)
-    out.write("\nCommunities (Louvain, weighted by shared facts)\n")
-    write_table(["#", "size", "members, most tied first"],
-                [[i, c.size, ", ".join(c.members)] for i, c in enumerate(found.communities, 1)], out,
-                widths=[0, 0, 90])
-    out.write("\nBridges: ties whose loss would cut entities off\n")
-    if found.bridges:
-        write_table(["tie", "cuts off", "facts"],
-                    [[f"{br.a} – {br.b}", br.cut_off, "; ".join(br.facts)] for br in found.bridges], out,
-                    widths=[0, 0, 70])
-    else:
-        out.write("none that cut off more than one entity\n")
-    out.write(f"(and {found.leaf_bridges} tie(s) that are an entity's only one)\n")
+    write_measures(found, selection, out)
     click.echo(out.getvalue(), nl=False)
 
 
@@ -182,14 +161,4 @@ def path(a, b, since, until, types, build_dir, **server):
 
     selection = select(load_ties(take_store(build_dir, server)), make_view(since=since, until=until, types=types))
     hops = find_path(selection, a, b)
-    lines = [safe(f"{hops[0].source} to {hops[-1].target}: {len(hops)} hop(s)"), ""]
-    for i, hop in enumerate(hops, 1):
-        fact = hop.fact
-        lines.append(safe(f"{i}. {hop.source} — {hop.target}"))
-        lines.append("   " + safe(f"{fact.type_label}, {fact.date}{' (planned)' if fact.planned else ''}: {fact.headline}"))
-        for c in fact.citations[:1]:
-            lines.append("   " + safe(f"“{c.quote}”"))
-            lines.append("   " + safe(f"— {c.source.title}" + (f", {c.source.publisher}" if c.source.publisher else "")))
-        if hop.others:
-            lines.append(f"   (and {hop.others} more fact(s) tie them)")
-    click.echo("\n".join(lines))
+    click.echo("\n".join(path_lines(hops)))
