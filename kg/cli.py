@@ -7,7 +7,6 @@ and nowhere else.
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -104,6 +103,10 @@ def check(build_dir: Path, as_json: bool, **options):
     click.echo(f"{len(conflicts)} conflict{'' if len(conflicts) == 1 else 's'}")
 
 
+# Result formats written row by row as the engine gives them, never held whole.
+STREAMED_FORMATS = ("csv", "tsv", "xml")
+
+
 def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for item in values:
@@ -144,7 +147,8 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
         kg query arms-transfers -f csv
         kg query 'SELECT ?s WHERE { ?s kg:memberOf kgr:sco }'
     """
-    from .sparql.named import named_queries, prepare, resolve_query, run
+    from .core.errors import UsageError
+    from .sparql.named import named_queries, prepare, resolve_query, stream
     from .sparql.results import wikidata_links, write_graph, write_results
 
     if list_queries:
@@ -161,16 +165,21 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
     if show:
         click.echo(prepare(named, store, _parse_bindings(bindings)))
         return
-    result = run(named, store, _parse_bindings(bindings), timeout=timeout, allow_service=allow_service)
-    buffer = io.StringIO()
-    if result.kind == "graph":
-        write_graph(result, buffer, fmt or "ttl")
-    else:
+    out = sys.stdout
+
+    def write(result) -> None:  # in the query's worker thread, rows taken as they are written
+        if result.kind == "graph":
+            write_graph(result, out, fmt or "ttl")
+            return
         if fmt in formats.names("rdf") and fmt not in formats.names("results"):
             raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+        if (fmt or "table") not in STREAMED_FORMATS:  # a table is measured, JSON is one document: rows held
+            result.rows = list(result.rows)
         links = wikidata_links(store, result) if (fmt or "table") == "table" and result.kind == "select" else None
-        write_results(result, buffer, fmt or "table", links=links)
-    click.echo(buffer.getvalue(), nl=False)
+        write_results(result, out, fmt or "table", links=links)
+        out.flush()
+
+    stream(named, store, _parse_bindings(bindings), write, timeout=timeout, allow_service=allow_service)
 
 
 @main.command()

@@ -101,6 +101,19 @@ def test_7_ctrl_c_stops_a_query_at_once(built):
     assert "interrupted (Ctrl-C)" in err
 
 
+def test_7_rows_are_streamed_as_the_engine_gives_them(built):
+    """A result far too big to hold (3.3 billion rows) is written row by row until the time limit,
+    which counts the engine's time, not the writing; no row is held back."""
+    result = subprocess.run([KG, "query", "--build", str(built), "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                             "-f", "csv", "--timeout", "1"], capture_output=True, timeout=120)
+    assert result.returncode == 3
+    lines = result.stdout.split(b"\r\n")
+    assert lines[0] == b"a,b,c,d,e,f,g,h,i" and len(lines) > 1000
+    assert result.stderr.decode().strip().splitlines() == [
+        "kg: error: the query ran past its time limit of 1 s and was stopped "
+        "(--timeout SECONDS, or KG_QUERY_TIMEOUT, to change it; 0 for none)"]
+
+
 def test_7_the_library_stops_too(built):
     with pytest.raises(QueryTimeout, match="time limit of 0.5 s"):
         kg.query(CARTESIAN, built, timeout=0.5)

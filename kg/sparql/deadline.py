@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -57,26 +58,50 @@ def timeout_setting(value: float | str | None = None) -> float | None:
 
 
 class Deadline:
-    """When a query must stop, shared by the waiting thread and the worker."""
+    """When a query must stop, shared by the waiting thread and the worker.
+
+    The limit counts the time spent in the engine (``engine()``, and each row taken through
+    ``rows``), not the time spent writing rows out: a result streamed into a pager that a
+    person reads slowly is not stopped for the reading.
+    """
 
     def __init__(self, seconds: float | None):
         self.seconds = seconds
-        self.ends = None if seconds is None else time.monotonic() + seconds
         self.cancelled = threading.Event()
+        self._spent = 0.0
+        self._busy_since: float | None = None
+
+    def engine_time(self) -> float:
+        busy = self._busy_since
+        return self._spent + (time.monotonic() - busy if busy is not None else 0.0)
 
     def expired(self) -> bool:
-        return self.cancelled.is_set() or (self.ends is not None and time.monotonic() >= self.ends)
+        return self.cancelled.is_set() or (self.seconds is not None and self.engine_time() >= self.seconds)
 
     def check(self) -> None:
         """Raise QueryTimeout if the query must stop (called by the worker between rows)."""
         if self.expired():
             raise QueryTimeout(_timeout_message(self.seconds))
 
+    def engine(self, call: Callable[[], T]) -> T:
+        """``call()``, counted as time in the engine."""
+        self._busy_since = time.monotonic()
+        try:
+            return call()
+        finally:
+            self._spent += time.monotonic() - self._busy_since
+            self._busy_since = None
+
     def rows(self, items: Iterable[T]) -> Iterator[T]:
-        """``items``, checking the deadline before each: a result streamed past its time stops."""
-        for item in items:
+        """``items``, each taken from the engine on the clock, and the deadline checked before each."""
+        iterator = iter(items)
+        sentinel = object()
+        while True:
             self.check()
-            yield item
+            item = self.engine(lambda: next(iterator, sentinel))
+            if item is sentinel:
+                return
+            yield item  # type: ignore[misc]
 
 
 def _timeout_message(seconds: float | None) -> str:
@@ -86,7 +111,8 @@ def _timeout_message(seconds: float | None) -> str:
 
 def within(work: Callable[[Deadline], T], seconds: float | None) -> T:
     """Run ``work(deadline)`` in a worker thread and return what it returns, or raise what it raises;
-    raise QueryTimeout when ``seconds`` pass first, and QueryInterrupted on Ctrl-C, at once."""
+    raise QueryTimeout once ``seconds`` of engine time have passed (what ``work`` runs through
+    ``deadline.engine`` and ``deadline.rows``), and QueryInterrupted on Ctrl-C, at once."""
     deadline = Deadline(seconds)
     outcome: dict[str, object] = {}
     done = threading.Event()
@@ -95,6 +121,9 @@ def within(work: Callable[[Deadline], T], seconds: float | None) -> T:
         try:
             outcome["value"] = work(deadline)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            # The engine's result objects must be let go in the thread that made them (pyoxigraph's
+            # are bound to it): clear the failed frames' locals here, not in the waiting thread.
+            traceback.clear_frames(exc.__traceback__)
             outcome["error"] = exc
         finally:
             done.set()
@@ -103,8 +132,8 @@ def within(work: Callable[[Deadline], T], seconds: float | None) -> T:
     thread.start()
     try:
         # Waiting in short steps keeps the main thread where a signal handler can run.
-        while not done.wait(0.05 if seconds is None else max(0.0, min(0.05, deadline.ends - time.monotonic()))):
-            if deadline.ends is not None and time.monotonic() >= deadline.ends:
+        while not done.wait(0.05):
+            if seconds is not None and deadline.engine_time() >= seconds:
                 deadline.cancelled.set()
                 raise QueryTimeout(_timeout_message(seconds))
     except KeyboardInterrupt:

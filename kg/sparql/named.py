@@ -277,16 +277,46 @@ def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = N
     text, added = prepare_checked(query, store, bindings, allow_service=allow_service)
 
     def work(deadline: Deadline) -> QueryResult:
-        if isinstance(store, Store):  # rows taken one by one, so a stopped query stops taking them
-            raw = store.query(text)
-            try:
-                return QueryResult.from_oxigraph(raw, take=lambda items, unit: (list(deadline.rows(items)), False))
-            except (OSError, RuntimeError, ValueError) as exc:
-                raise QueryError(f"query failed: {exc}") from None
-        return store.execute(text)
+        return _evaluate(store, text, deadline, lazy=False)
 
     try:
         return within(work, seconds)
+    except QueryError as exc:
+        exc.message = explain_error(exc.message, added)
+        raise
+
+
+def _evaluate(store, text: str, deadline: Deadline, *, lazy: bool) -> QueryResult:
+    """The result of ``text``, its rows taken one by one on the deadline's clock (so a stopped
+    query stops taking them); ``lazy`` leaves them to be taken as they are written."""
+    if not isinstance(store, Store):
+        return deadline.engine(lambda: store.execute(text))
+    raw = deadline.engine(lambda: store.query(text))
+
+    def take(items, unit):
+        rows = _failing_as_query_errors(deadline.rows(items))
+        return (rows if lazy else list(rows)), False
+    return QueryResult.from_oxigraph(raw, take=take)
+
+
+def _failing_as_query_errors(rows):
+    try:
+        yield from rows
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"query failed: {exc}") from None
+
+
+def stream(query: str | NamedQuery, store, bindings: dict[str, str] | None, write, *,
+           timeout: float | str | None = None, allow_service: bool = False) -> None:
+    """Run a query as ``run`` does, and hand its result to ``write`` with the rows (or triples)
+    still to be taken: ``write`` writes each as it comes, so the result is never held whole.
+    The time limit counts the engine's time, not the writing."""
+    seconds = timeout_setting(timeout)
+    if store is None or isinstance(store, (str, Path)):
+        store = Store.open(store or "build")
+    text, added = prepare_checked(query, store, bindings, allow_service=allow_service)
+    try:
+        within(lambda deadline: write(_evaluate(store, text, deadline, lazy=True)), seconds)
     except QueryError as exc:
         exc.message = explain_error(exc.message, added)
         raise
