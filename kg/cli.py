@@ -147,7 +147,6 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
         kg query arms-transfers -f csv
         kg query 'SELECT ?s WHERE { ?s kg:memberOf kgr:sco }'
     """
-    from .core.errors import UsageError
     from .sparql.named import named_queries, prepare, resolve_query, stream
     from .sparql.results import wikidata_links, write_graph, write_results
 
