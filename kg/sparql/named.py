@@ -26,6 +26,7 @@ once (kg.sparql.deadline).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,7 @@ def named_queries() -> dict[str, NamedQuery]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def internal_query(name: str) -> NamedQuery:
     """One of the queries kg runs for itself (kg/queries/internal/), hidden from `kg query --list`."""
     path = resources.queries_dir() / "internal" / f"{name}.rq"

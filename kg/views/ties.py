@@ -2,7 +2,7 @@
 
 Everything the views, the network projection, the page, the timeline and the
 analyses need is read here, in a handful of SPARQL queries over the built
-graph (Oxigraph in memory), and nowhere else: the entities with their names,
+graph (kg/queries/internal/ties-*.rq), and nowhere else: the entities with their names,
 the facts with their dates, roles and quotes, and the "shortcut" pairs the
 ontology declares for each kind of fact (a recipient *ordered arms from* a
 supplier). The other modules work on these records and never on RDF.
@@ -213,9 +213,12 @@ def _date(term) -> _dt.date | None:
         return None
 
 
-def _select(store, body: str) -> list[dict]:
-    """Rows of a SELECT as dicts of terms (None where unbound), from a Store or a kg.remote.RemoteStore."""
-    result = store.execute(sparql_prefixes() + "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + body)
+def _select(store, name: str) -> list[dict]:
+    """Rows of one of kg/queries/internal/NAME.rq as dicts of terms (None where unbound)."""
+    from ..sparql.named import internal_query
+
+    result = store.execute(sparql_prefixes() + "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+                           + internal_query(name).text)
     return [dict(zip(result.variables, row)) for row in result.rows]
 
 
@@ -225,30 +228,42 @@ def load_ties(source: SourceLike = "build") -> Ties:
     Raises NotBuiltError where there is no build.
     """
     store = open_source(source)
+    labels, symmetric, fact_types, class_of_type, entity_types = _vocabulary(store)
+    entities = _entities(store, labels)
+    facts = _facts(store, labels, fact_types, class_of_type)
+    _add_roles(store, facts, labels, entities)
+    _add_citations(store, facts)
+    _add_links(store, facts, labels)
+    _add_pairs(store, facts, class_of_type, labels, symmetric)
+    ties = Ties(entities, {}, fact_types, entity_types, getattr(store, "source", ""))
+    ties.facts = dict(sorted(facts.items(), key=lambda kv: kv[1].sort_key()))
+    return ties
 
-    labels = {row["p"].value: row["l"].value for row in _select(store, """
-        SELECT ?p (SAMPLE(?label) AS ?l) WHERE { ?p rdfs:label ?label } GROUP BY ?p""")}
-    symmetric = {row["p"].value for row in _select(store, "SELECT DISTINCT ?p WHERE { ?p a owl:SymmetricProperty }")}
+
+def _vocabulary(store) -> tuple[dict[str, str], set[str], dict[str, str], dict[str, str], dict[str, str]]:
+    """Labels of properties and classes, the symmetric properties, fact types (key -> label),
+    fact classes (IRI -> key) and entity types (local name -> label)."""
+    labels = {row["p"].value: row["l"].value for row in _select(store, "ties-property-labels")}
+    symmetric = {row["p"].value for row in _select(store, "ties-symmetric-properties")}
 
     fact_types: dict[str, str] = {}
     class_of_type: dict[str, str] = {}
-    for row in _select(store, """
-            SELECT DISTINCT ?cls ?key WHERE { ?cls kg:sheetType ?key } ORDER BY ?key"""):
+    for row in _select(store, "ties-fact-types"):
         key = row["key"].value
         fact_types[key] = labels.get(row["cls"].value, key)
         class_of_type[row["cls"].value] = key
     entity_types: dict[str, str] = {}
-    for row in _select(store, """
-            SELECT DISTINCT ?cls WHERE { ?cls rdfs:subClassOf+ kg:Entity .
-              FILTER NOT EXISTS { ?sub rdfs:subClassOf ?cls } } ORDER BY ?cls"""):
+    for row in _select(store, "ties-entity-types"):
         iri = row["cls"].value
         entity_types[_local(iri)] = labels.get(iri, _local(iri))
 
+    return labels, symmetric, fact_types, class_of_type, entity_types
+
+
+def _entities(store, labels: dict[str, str]) -> dict[str, Entity]:
+    """Every entity, with its Wikidata QID and aliases."""
     entities: dict[str, Entity] = {}
-    for row in _select(store, """
-            SELECT DISTINCT ?e ?cls ?name ?country WHERE {
-              ?e a ?cls ; skos:prefLabel ?name . ?cls rdfs:subClassOf+ kg:Entity .
-              OPTIONAL { ?e kg:country ?country } } ORDER BY ?e"""):
+    for row in _select(store, "ties-entities"):
         iri = row["e"].value
         eid = _entity_id(iri)
         if eid in entities:
@@ -257,27 +272,24 @@ def load_ties(source: SourceLike = "build") -> Ties:
         country = row["country"]
         entities[eid] = Entity(eid, iri, _local(cls), labels.get(cls, _local(cls)), row["name"].value,
                                country=_entity_id(country.value) if country is not None else None)
-    for row in _select(store, """
-            SELECT DISTINCT ?e ?match WHERE { ?e skos:exactMatch ?match .
-              FILTER (STRSTARTS(STR(?match), "http://www.wikidata.org/entity/Q")) } ORDER BY ?e ?match"""):
+    for row in _select(store, "ties-wikidata"):
         ent = entities.get(_entity_id(row["e"].value))
         if ent is not None and not ent.wikidata:
             ent.wikidata = row["match"].value.rsplit("/", 1)[-1]
     aliases: dict[str, list[str]] = {}
-    for row in _select(store, """
-            SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel|kg:acronym ?alias } ORDER BY ?e ?alias"""):
+    for row in _select(store, "ties-aliases"):
         aliases.setdefault(_entity_id(row["e"].value), []).append(row["alias"].value)
     for eid, names in aliases.items():
         if eid in entities:
             entities[eid].aliases = tuple(names)
 
+    return entities
+
+
+def _facts(store, labels: dict[str, str], fact_types: dict[str, str], class_of_type: dict[str, str]) -> dict[str, Fact]:
+    """Every fact, without its roles, citations or links yet."""
     facts: dict[str, Fact] = {}
-    for row in _select(store, """
-            SELECT ?f ?cls ?label ?date ?prec ?e ?l ?planned ?grade WHERE {
-              ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?key .
-              OPTIONAL { ?f kg:datePrecision ?prec } OPTIONAL { ?f kg:earliestDate ?e }
-              OPTIONAL { ?f kg:latestDate ?l } OPTIONAL { ?f kg:planned ?planned }
-              OPTIONAL { ?f kg:grade ?grade } } ORDER BY ?f"""):
+    for row in _select(store, "ties-facts"):
         iri = row["f"].value
         fid = _fact_id(iri)
         if fid in facts:
@@ -291,15 +303,15 @@ def load_ties(source: SourceLike = "build") -> Ties:
             _date(row["e"]), _date(row["l"]), planned is not None and planned.value in ("true", "1"),
             row["grade"].value if row["grade"] is not None else "")
 
+    return facts
+
+
+def _add_roles(store, facts: dict[str, Fact], labels: dict[str, str], entities: dict[str, Entity]) -> None:
+    """Each fact's roles, main role first."""
     # A role is any property from the fact (or from one of its nested parts,
     # such as a speech) to an entity the build recorded as a participant.
     seen_roles: set[tuple[str, str, str]] = set()
-    for row in _select(store, """
-            SELECT DISTINCT ?f ?role ?e WHERE {
-              ?f kg:participant ?e .
-              { ?f ?role ?e }
-              UNION { ?f ?part ?item . ?item ?role ?e . FILTER(STRSTARTS(STR(?item), CONCAT(STR(?f), "/"))) }
-              FILTER(?role != kg:participant) } ORDER BY ?f"""):
+    for row in _select(store, "ties-roles"):
         fid = _fact_id(row["f"].value)
         if fid not in facts:
             continue
@@ -315,19 +327,16 @@ def load_ties(source: SourceLike = "build") -> Ties:
         order = role_order.get(fact.type, {})
         fact.roles.sort(key=lambda r: (order.get(r.key, len(order)), r.key, names.get(r.entity, r.entity)))
 
+
+def _add_citations(store, facts: dict[str, Fact]) -> None:
+    """Each fact's quotes, with their documents."""
     sources: dict[str, Source] = {}
-    for row in _select(store, """
-            SELECT DISTINCT ?doc ?title ?publisher ?url ?reliability WHERE { ?doc a kg:SourceDocument .
-              OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc kg:publisher ?publisher }
-              OPTIONAL { ?doc schema:url ?url } OPTIONAL { ?doc kg:reliability/skos:notation ?reliability } }"""):
+    for row in _select(store, "ties-sources"):
         iri = row["doc"].value
         if iri not in sources:
             sources[iri] = Source(_local(iri), *(row[v].value if row[v] is not None else ""
                                                  for v in ("title", "publisher", "url", "reliability")))
-    for row in _select(store, """
-            SELECT DISTINCT ?f ?quote ?start ?end ?doc WHERE {
-              ?f prov:wasDerivedFrom ?c . ?c kg:quote ?quote ; kg:startOffset ?start ;
-              kg:endOffset ?end ; prov:wasQuotedFrom ?doc } ORDER BY ?f ?doc ?start"""):
+    for row in _select(store, "ties-citations"):
         fid = _fact_id(row["f"].value)
         if fid in facts:
             doc = row["doc"].value
@@ -335,32 +344,25 @@ def load_ties(source: SourceLike = "build") -> Ties:
             facts[fid].citations.append(Citation(row["quote"].value, int(row["start"].value),
                                                  int(row["end"].value), src))
 
-    for row in _select(store, """
-            SELECT DISTINCT ?f ?p ?g WHERE { ?f ?p ?g . ?f a/kg:sheetType ?a . ?g a/kg:sheetType ?b }"""):
+
+def _add_links(store, facts: dict[str, Fact], labels: dict[str, str]) -> None:
+    """Facts related to other facts, deals and their stages, and conflicts."""
+    for row in _select(store, "ties-related-facts"):
         fid, gid = _fact_id(row["f"].value), _fact_id(row["g"].value)
         if fid in facts and gid in facts:
             facts[fid].related.append((gid, labels.get(row["p"].value, _local(row["p"].value))))
 
-    for row in _select(store, """
-            SELECT DISTINCT ?f ?deal ?stage WHERE { ?f kg:dealId ?deal .
-              OPTIONAL { ?f kg:dealStage/skos:prefLabel ?stage } } ORDER BY ?f"""):
+    for row in _select(store, "ties-deals"):
         fact = facts.get(_fact_id(row["f"].value))
         if fact is not None and not fact.deal:
             fact.deal = row["deal"].value
             fact.stage = row["stage"].value if row["stage"] is not None else ""
             if fact.stage in ("announced", "negotiated"):  # not done yet: drawn as planned facts are
                 fact.planned = True
-    for row in _select(store, """
-            SELECT DISTINCT ?f ?g ?reason WHERE { ?c a kg:Conflict ; kg:conflictReason ?reason ;
-              kg:conflictingFact ?f , ?g . FILTER (?f != ?g) } ORDER BY ?f ?g"""):
+    for row in _select(store, "ties-conflicts"):
         fid, gid = _fact_id(row["f"].value), _fact_id(row["g"].value)
         if fid in facts and gid in facts:
             facts[fid].conflicts.append((gid, row["reason"].value))
-
-    _add_pairs(store, facts, class_of_type, labels, symmetric)
-    ties = Ties(entities, {}, fact_types, entity_types, getattr(store, "source", ""))
-    ties.facts = dict(sorted(facts.items(), key=lambda kv: kv[1].sort_key()))
-    return ties
 
 
 def _role_order() -> dict[str, dict[str, int]]:
@@ -387,19 +389,14 @@ def _add_pairs(store: Store, facts: dict[str, Fact], class_of_type: dict[str, st
                labels: dict[str, str], symmetric: set[str]) -> None:
     """Give each fact the directed pairs its class's kg:shortcut annotations declare."""
     shortcuts: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
-    for row in _select(store, """
-            SELECT DISTINCT ?cls ?s ?p ?o ?from WHERE { ?cls kg:shortcut ?sc . ?sc kg:shortcutSubject ?s .
-              OPTIONAL { ?sc kg:shortcutPredicate ?p } OPTIONAL { ?sc kg:shortcutObject ?o }
-              OPTIONAL { ?sc kg:shortcutPredicateFrom ?from } } ORDER BY ?cls ?s ?p ?o"""):
+    for row in _select(store, "ties-shortcuts"):
         key = class_of_type.get(row["cls"].value)
         if key is None:
             continue
         shortcuts.setdefault(key, []).append(tuple(
             None if row[v] is None else _local(row[v].value) for v in ("s", "p", "o", "from")))
     implied: dict[str, list[str]] = {}  # fact id -> predicates implied by its status concepts
-    for row in _select(store, """
-            SELECT DISTINCT ?f ?pred WHERE { ?cls kg:shortcut/kg:shortcutPredicateFrom ?via .
-              ?f a ?cls ; ?via ?concept . ?concept kg:impliesPredicate ?pred }"""):
+    for row in _select(store, "ties-implied-predicates"):
         implied.setdefault(_fact_id(row["f"].value), []).append(row["pred"].value)
     kg_base = str(KG)
     for fact in facts.values():
