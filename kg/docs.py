@@ -33,7 +33,7 @@ def _q(term) -> str:
     return str(term)
 
 
-def _cell(text: str) -> str:
+def _cell(text: object) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
@@ -127,8 +127,9 @@ def command_synopses() -> str:
     for name in sorted(main.commands):
         command = main.commands[name]
         lines.append(_synopsis(name, command))
-        for sub in sorted(getattr(command, "commands", {}) or {}):
-            lines.append(_synopsis(f"{name} {sub}", command.commands[sub]))
+        subcommands = getattr(command, "commands", {}) or {}
+        for sub in sorted(subcommands):
+            lines.append(_synopsis(f"{name} {sub}", subcommands[sub]))
     lines.append("```")
     return "\n".join(lines)
 

@@ -50,7 +50,7 @@ class PartialDate:
         if self.month is not None and not 1 <= self.month <= 12:
             raise DateError(f"month {self.month} is out of range (1-12)")
         if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
+            last = calendar.monthrange(self.year, self.month or 1)[1]
             if not 1 <= self.day <= last:
                 raise DateError(
                     f"day {self.day} is out of range for {self.year}-{self.month:02d} (1-{last})"
@@ -266,15 +266,15 @@ def _parse_core(s: str, ref: PartialDate | None) -> tuple[PartialDate, PartialDa
     if s in ("this month", "last month", "next month"):
         r = _need(ref, MONTH, s)
         shift = {"this month": 0, "last month": -1, "next month": 1}[s]
-        index = r.year * 12 + (r.month - 1) + shift
+        index = r.year * 12 + ((r.month or 1) - 1) + shift
         return PartialDate(index // 12, index % 12 + 1), None
     if s in ("today", "yesterday", "tomorrow"):
-        r = _need(ref, DAY, s).earliest()
+        day = _need(ref, DAY, s).earliest()
         shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[s]
-        return PartialDate.from_date(r + _dt.timedelta(days=shift)), None
+        return PartialDate.from_date(day + _dt.timedelta(days=shift)), None
     if s in ("last week", "this week"):
-        r = _need(ref, DAY, s).earliest()
-        monday = r - _dt.timedelta(days=r.weekday())
+        day = _need(ref, DAY, s).earliest()
+        monday = day - _dt.timedelta(days=day.weekday())
         if s == "last week":
             monday -= _dt.timedelta(days=7)
         return PartialDate.from_date(monday), PartialDate.from_date(monday + _dt.timedelta(days=6))
@@ -282,11 +282,11 @@ def _parse_core(s: str, ref: PartialDate | None) -> tuple[PartialDate, PartialDa
     if m:
         # A bare weekday in a report means the most recent one on or before
         # the reference date ("said on Thursday").
-        r = _need(ref, DAY, s).earliest()
-        back = (r.weekday() - WEEKDAYS[m.group(1)]) % 7
+        day = _need(ref, DAY, s).earliest()
+        back = (day.weekday() - WEEKDAYS[m.group(1)]) % 7
         if s.startswith("last ") and back == 0:
             back = 7
-        return PartialDate.from_date(r - _dt.timedelta(days=back)), None
+        return PartialDate.from_date(day - _dt.timedelta(days=back)), None
     # "April", "in September": the month of the reference year.
     m = re.fullmatch(rf"{mon}", s)
     if m:
@@ -298,7 +298,7 @@ def _parse_core(s: str, ref: PartialDate | None) -> tuple[PartialDate, PartialDa
         return PartialDate(y, mo, int(m.group(1))), PartialDate(y, mo, int(m.group(2)))
     m = re.fullmatch(rf"(\d{{1,2}})\s+{mon}|{mon}\s+(\d{{1,2}})", s)
     if m:
-        day = int(m.group(1) or m.group(4))
+        number = int(m.group(1) or m.group(4))
         mo = _month(m.group(2) or m.group(3))
-        return PartialDate(_need(ref, YEAR, s).year, mo, day), None
+        return PartialDate(_need(ref, YEAR, s).year, mo, number), None
     raise DateError(f"cannot read {excerpt(s)} as a date")

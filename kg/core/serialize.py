@@ -64,7 +64,8 @@ class atomic_output:
 def data_graphs(store: ox.Store, exclude: Iterable[ox.NamedNode] = ()) -> list[ox.NamedNode]:
     """The store's named graphs in IRI order, less ``exclude``."""
     skip = {g.value for g in exclude}
-    return sorted((g for g in store.named_graphs() if g.value not in skip), key=lambda g: g.value)
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip),
+                  key=lambda g: g.value)
 
 
 def union_triples(store: ox.Store, graphs: list[ox.NamedNode]):
@@ -87,7 +88,7 @@ def write_trig(store: ox.Store, out: BinaryIO, graphs: list[ox.NamedNode]) -> No
     out.write(b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in OUTPUT_PREFIXES.items()))
     for g in graphs:
         body = store.dump(format=ox.RdfFormat.TURTLE, from_graph=g, prefixes=OUTPUT_PREFIXES)
-        out.write(f"\n<{g.value}> {{\n".encode() + _strip_prefix_lines(body) + b"\n}\n")
+        out.write(f"\n<{g.value}> {{\n".encode() + _strip_prefix_lines(body or b"") + b"\n}\n")
 
 
 def write(store: ox.Store, fmt: str, out: BinaryIO, exclude: Iterable[ox.NamedNode] = ()) -> None:

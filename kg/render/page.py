@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import networkx as nx
 
@@ -229,7 +229,7 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None, documents: dic
         return fact_index[fact_id]
 
     degree = dict(g.degree())
-    node_rows = []
+    node_rows: list[list[Any]] = []
     for node in nodes:
         data = g.nodes[node]
         x, y = pos.get(node, (0.0, 0.0))

@@ -127,7 +127,8 @@ def refuse_service(text: str) -> None:
 def refuse_update(text: str) -> None:
     """Raise QueryError if the text is a SPARQL Update (INSERT, LOAD, DROP...), not a query."""
     body = masked(text)
-    start = _PROLOGUE.match(body).end()
+    prologue = _PROLOGUE.match(body)
+    start = prologue.end() if prologue is not None else 0
     m = _FIRST_WORD.match(body, start)
     if m is not None and m.group(0).upper() in _UPDATE_WORDS:
         raise QueryError(f"{where(text, m.start())}: kg query is read-only: {m.group(0).upper()} is an update "

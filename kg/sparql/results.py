@@ -103,6 +103,7 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, inden
     if fmt == "table":
         write_table(result, out, links=links)
     elif fmt == "json":
+        doc: dict[str, object]
         if result.kind == "ask":
             doc = {"head": {}, "boolean": result.boolean}
         else:
@@ -168,4 +169,4 @@ def write_graph(result: QueryResult, out: TextIO, fmt: str = "ttl") -> None:
     oxfmt, quads = FORMATS[fmt]
     items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples] \
         if quads else result.triples
-    out.write(ox.serialize(items, format=oxfmt, prefixes=OUTPUT_PREFIXES).decode("utf-8"))
+    out.write((ox.serialize(items, format=oxfmt, prefixes=OUTPUT_PREFIXES) or b"").decode("utf-8"))

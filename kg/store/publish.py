@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TextIO
 from typing import Callable
 
 from ..core.errors import KGError
@@ -73,23 +74,24 @@ class BuildLock:
 
     def __init__(self, build: Path):
         self.path = Path(build) / LOCK
-        self.fh = None
+        self.fh: TextIO | None = None
 
     def __enter__(self) -> BuildLock:
-        self.fh = open(self.path, "a+")
+        fh = self.fh = open(self.path, "a+")
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock
             return self
         try:
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            self.fh.close()
+            fh.close()
             raise KGError(f"another `kg build` is writing into {self.path.parent}/; wait for it to end") from None
         return self
 
     def __exit__(self, *exc) -> None:
-        self.fh.close()  # closing releases the lock
+        if self.fh is not None:
+            self.fh.close()  # closing releases the lock
 
 
 def new_generation(build: Path) -> Path:

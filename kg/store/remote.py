@@ -100,7 +100,7 @@ class RemoteConfig:
                     parser.read(path, encoding="utf-8")
                     if parser.has_section("store"):
                         for key in ENV:
-                            if not values.get(key) and parser.get("store", key, fallback=None):
+                            if not values.get(key) and parser.has_option("store", key) and parser.get("store", key):
                                 values[key] = parser.get("store", key)
                     break
         if not values.get("query_url"):
@@ -192,7 +192,7 @@ class RemoteStore:
 
     # ------------------------------------------------------------ updates
     def update(self, sparql: str) -> None:
-        self._form(self.config.update_url, [("update", sparql)], "*/*")
+        self._form(self.config.update_url or self.config.query_url, [("update", sparql)], "*/*")
 
     def catalog(self) -> dict[str, str]:
         """Graph IRI -> digest, as the server's catalog records them (empty for a new server)."""
@@ -211,7 +211,7 @@ class RemoteStore:
             return
         self.update(f"DROP SILENT GRAPH <{graph}>")
         for start in range(0, len(triples), self.config.batch):
-            chunk = ox.serialize(triples[start:start + self.config.batch], format=ox.RdfFormat.N_TRIPLES)
+            chunk = ox.serialize(triples[start:start + self.config.batch], format=ox.RdfFormat.N_TRIPLES) or b""
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf-8')}}} }}")
 
     def record(self, graph: str, digest: str | None) -> None:

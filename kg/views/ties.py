@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from ..core.errors import UnknownEntityError
 from ..core.namespaces import KG, KGR, sparql_prefixes
 from ..sources.names import NameIndex
-from ..store.local import Store
 from ..store.source import SourceLike, open_source
+from ..store.source import Source as Readable
 
 PRECISIONS = {"unitYear": "year", "unitMonth": "month", "unitDay": "day"}
 
@@ -385,7 +385,7 @@ def _role_order() -> dict[str, dict[str, int]]:
             for name, keys in per_type.items()}
 
 
-def _add_pairs(store: Store, facts: dict[str, Fact], class_of_type: dict[str, str],
+def _add_pairs(store: Readable, facts: dict[str, Fact], class_of_type: dict[str, str],
                labels: dict[str, str], symmetric: set[str]) -> None:
     """Give each fact the directed pairs its class's kg:shortcut annotations declare."""
     shortcuts: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
@@ -393,8 +393,8 @@ def _add_pairs(store: Store, facts: dict[str, Fact], class_of_type: dict[str, st
         key = class_of_type.get(row["cls"].value)
         if key is None:
             continue
-        shortcuts.setdefault(key, []).append(tuple(
-            None if row[v] is None else _local(row[v].value) for v in ("s", "p", "o", "from")))
+        subject, predicate, obj, via = (None if row[v] is None else _local(row[v].value) for v in ("s", "p", "o", "from"))
+        shortcuts.setdefault(key, []).append((subject or "", predicate, obj, via))
     implied: dict[str, list[str]] = {}  # fact id -> predicates implied by its status concepts
     for row in _select(store, "ties-implied-predicates"):
         implied.setdefault(_fact_id(row["f"].value), []).append(row["pred"].value)
