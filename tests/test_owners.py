@@ -105,3 +105,12 @@ def test_usage_mistakes_inside_commands_go_through_the_one_reporter(built):
         result = invoke(*args)
         assert result.exit_code == 2 and result.stderr == f"kg: error: {result.stderr[11:]}"
         assert message in result.stderr and "Usage:" not in result.stderr
+
+
+def test_kg_help_imports_neither_rdflib_nor_networkx():
+    import subprocess
+    import sys
+
+    code = "import sys; from kg.cli import main; print(sorted(m for m in ('rdflib', 'networkx') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -15,7 +15,6 @@ from .options import (BUILD_OPTION, RAW_OPTION, store_options, take_store, EVENT
                    UNTIL_OPTION, make_view, reports_errors, view_options)
 from ..core import formats
 from ..core.textout import safe
-from ..render.analysis import path_lines, write_measures
 
 
 @click.command()
@@ -125,6 +124,7 @@ def analyze(ctx, top, fmt, build_dir, **view):
     """
     if ctx.invoked_subcommand is not None:
         return
+    from ..render.analysis import write_measures
     from ..views.analyze import measures
     from ..views.ties import load_ties
     from ..views.selection import select
@@ -155,6 +155,7 @@ def path(a, b, since, until, types, build_dir, **server):
     Example:
         kg analyze path "Kazi Khalilullah" "Vladimir Putin"
     """
+    from ..render.analysis import path_lines
     from ..views.analyze import path as find_path
     from ..views.ties import load_ties
     from ..views.selection import select
