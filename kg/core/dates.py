@@ -256,6 +256,12 @@ def _parse_core(s: str, ref: PartialDate | None) -> tuple[PartialDate, PartialDa
     if m:
         return PartialDate(int(m.group(2)), _month(m.group(1))), None
 
+    return _parse_relative(s, ref)
+
+
+def _parse_relative(s: str, ref: PartialDate | None) -> tuple[PartialDate, PartialDate | None]:
+    """Dates read against the reference date: this year, last month, Thursday, April, 21 May."""
+    mon = rf"({_MONTH_RE})\.?"
     # Relative to the reference date.
     if s in ("this year", "the current year", "current year"):
         return PartialDate(_need(ref, YEAR, s).year), None

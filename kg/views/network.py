@@ -110,17 +110,7 @@ def project(selection: Selection | Ties, *, events: bool = True) -> nx.MultiDiGr
             attrs["country"] = ent.country
         g.add_node(eid, **attrs)
 
-    # An arms deal is drawn once, by its furthest stage (the last in date order among the
-    # most advanced); its other stages are listed with it (g.graph["deals"]), not drawn apart.
-    deals: dict[str, list[str]] = {}
-    for fact in ties.facts.values():
-        if fact.deal:
-            deals.setdefault(fact.deal, []).append(fact.id)
-    order = {"announced": 1, "negotiated": 2, "ordered": 3, "delivered": 4, "in service": 5}
-    position = {fid: i for i, fid in enumerate(ties.facts)}
-    drawn_for_deal = {max(ids, key=lambda i: (order.get(ties.facts[i].stage, 0) * (not ties.facts[i].planned),
-                                               position[i]))
-                      for ids in deals.values()}
+    deals, drawn_for_deal = _deals(ties)
     g.graph["deals"] = deals
 
     drawn_as_event: set[str] = set()
@@ -163,6 +153,22 @@ def project(selection: Selection | Ties, *, events: bool = True) -> nx.MultiDiGr
         not_drawn += 1
     g.graph["not_drawn"] = not_drawn
     return g
+
+
+def _deals(ties: Ties) -> tuple[dict[str, list[str]], set[str]]:
+    """The facts of each arms deal, and the one fact each deal is drawn by.
+
+    A deal is drawn once, by its furthest stage (the last in date order among the most
+    advanced); its other stages are listed with it (g.graph["deals"]), not drawn apart."""
+    deals: dict[str, list[str]] = {}
+    for fact in ties.facts.values():
+        if fact.deal:
+            deals.setdefault(fact.deal, []).append(fact.id)
+    order = {"announced": 1, "negotiated": 2, "ordered": 3, "delivered": 4, "in service": 5}
+    position = {fid: i for i, fid in enumerate(ties.facts)}
+    drawn = {max(ids, key=lambda i: (order.get(ties.facts[i].stage, 0) * (not ties.facts[i].planned), position[i]))
+             for ids in deals.values()}
+    return deals, drawn
 
 
 def entity_graph(selection: Selection | Ties) -> nx.Graph:
