@@ -162,3 +162,10 @@ def test_a_visit_told_from_the_hosts_side_and_one_placed_by_while_in():
 def test_visiting_before_a_title_is_no_visit_of_the_person_named_before():
     found = drafts("The pact was signed in front of Prime Minister Tove Lind and visiting Danish president Jens Holm.")
     assert not [f for f in found if f.type == "visit" and "Tove Lind" in names(f, "visitor")]
+
+
+def test_a_person_named_before_an_apposition_meets_a_counterpart():
+    text = ("The agency said that Omar Haddad, head of the National Security Council, met his Jordanian counterpart "
+            "Sami Khoury in Amman on Friday.")
+    talks = [f for f in of_type(text, "other") if f.fields["event"] == "talks"][0]
+    assert names(talks, "participants") == {"Omar Haddad", "Sami Khoury"}

@@ -24,7 +24,7 @@ MEASURED: dict[tuple[str, str], tuple[int, int]] = {
     ("energy_cooperation", "publication"): (2, 1),
     ("exercise", "publication"): (2, 1), ("exercise", "text"): (5, 4),
     ("membership", "publication"): (2, 2), ("membership", "text"): (4, 4),
-    ("other", "publication"): (2, 2),
+    ("other", "publication"): (3, 3),
     ("statement", "publication"): (21, 19), ("statement", "text"): (1, 1),
     ("treaty_status", "publication"): (2, 2), ("treaty_status", "text"): (5, 4),
     ("visit", "publication"): (3, 3),

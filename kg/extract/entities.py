@@ -248,7 +248,8 @@ _PERSON_AFTER_TITLE = re.compile(
 _PERSON_BEFORE_VERB = re.compile(
     rf"(?<![\w.])(?P<name>{_NAME_TOKEN}(?:\s+(?:{_PARTICLES}\s+)?{_NAME_TOKEN}){{1,3}})"
     r"(?=,? (?:said|says|told|stated|added|noted|stressed|warned|urged|announced|welcomed|visited|met|signed|"
-    r"hailed|praised|arrived|will|has|had|was)\b|, (?:the|a|who|former|[A-Z][a-z]+'s|[A-Z][a-z]+ (?:Minister|Ambassador))\b)")
+    r"hailed|praised|arrived|will|has|had|was)\b|, (?:the|a|who|former|[A-Z][a-z]+'s|[A-Z][a-z]+ (?:Minister|Ambassador)|"
+    r"(?:head|chief|chairman|secretary|director|commander|leader|president|minister)\s+of)\b)")
 _INSTITUTION = re.compile(
     r"(?P<pre>(?:the\s+)?)(?P<name>(?:[A-Z][\w'’-]*\s+){0,3}?"
     r"(?:Armed Forces|Air Force|Navy|Army|Marine Corps|Coast Guard|Special Forces|Naval Forces|Ground Forces"
