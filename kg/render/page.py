@@ -183,75 +183,13 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None, documents: dic
                               key=lambda k: (style_order.index(k) if k in style_order else 99, k))
     entity_type_index = {k: i for i, k in enumerate(entity_type_keys)}
 
-    strings: list[str] = []
-    string_index: dict[str, int] = {}
+    tables = _Tables(facts, deals, index, fact_type_index)
+    intern, fact_ref = tables.intern, tables.fact_ref
+    strings, fact_rows, citations, sources, source_index = (tables.strings, tables.fact_rows, tables.citations,
+                                                            tables.sources, tables.source_index)
 
-    def intern(text: str) -> int:
-        if text not in string_index:
-            string_index[text] = len(strings)
-            strings.append(text)
-        return string_index[text]
-
-    fact_index: dict[str, int] = {}
-    fact_rows: list[list] = []
-    citations: list[list] = []
-    sources: list[list] = []
-    source_index: dict[str, int] = {}
-
-    def fact_ref(fact_id: str) -> int:
-        if fact_id in fact_index:
-            return fact_index[fact_id]
-        fact = facts[fact_id]
-        cites = []
-        for c in fact.citations:
-            if c.source.id not in source_index:
-                source_index[c.source.id] = len(sources)
-                sources.append([c.source.title, c.source.publisher, c.source.url, c.source.reliability])
-            cites.append(len(citations))
-            citations.append([" ".join(c.quote.split()), source_index[c.source.id], c.start, c.end])
-        roles: dict[str, list[str]] = {}
-        for r in fact.roles:
-            roles.setdefault(r.entity, [])
-            if r.label not in roles[r.entity]:
-                roles[r.entity].append(r.label)
-        parties = [[index[e], intern(", ".join(labels))] for e, labels in roles.items() if e in index]
-        fact_index[fact_id] = len(fact_rows)
-        row = [fact_type_index[fact.type], fact.label, fact.date,
-               PRECISION_CODES.get(fact.precision, 2), _month(fact.earliest), _month(fact.latest), int(fact.planned),
-               parties, cites, fact.grade, []]
-        fact_rows.append(row)
-        for other, reason in fact.conflicts:  # after the row exists, so that the other side can point back
-            if other in facts:
-                row[10].append([fact_ref(other), reason])
-        if fact.deal:  # the deal's stages, in date order, each a fact of its own
-            row.append([fact.deal, [[facts[s].stage, facts[s].date, fact_ref(s)]
-                                    for s in deals.get(fact.deal, ()) if s in facts]])
-        return fact_index[fact_id]
-
-    degree = dict(g.degree())
-    node_rows: list[list[Any]] = []
-    for node in nodes:
-        data = g.nodes[node]
-        x, y = pos.get(node, (0.0, 0.0))
-        if data.get("kind") == "event":
-            label = _event_label(data["label"], data.get("date", ""), data.get("type_label", ""))
-            node_rows.append([label, x, y, 9, -1, fact_ref(data["fact"]), 0, -1, [], ""])
-            continue
-        etype = data.get("entity_type", "")
-        base = ENTITY_STYLE.get(etype, ("dot", "#888888", 14))[2]
-        size = round(base + min(10.0, 2.0 * math.log2(1 + degree.get(node, 0))), 1)
-        aliases = data["aliases"].split("; ") if data.get("aliases") else []
-        node_rows.append([_short(data.get("label", str(node)), 40), x, y, size, entity_type_index[etype], -1,
-                          int(node in focus), index.get(data.get("country"), -1), aliases, data.get("wikidata", "")])
-
-    curves = _curves(edge_list)
-    kinds = {"tie": 0, "role": 1, "related": 2}
-    edge_rows = []
-    for i, (u, v, _key, data) in enumerate(edge_list):
-        curve = curves.get(i)
-        bend = 0 if curve is None else (curve[1] if curve[0] == "curvedCW" else -curve[1])
-        edge_rows.append([index[u], index[v], intern(data.get("label", "")), fact_ref(data["fact"]),
-                          kinds.get(data.get("kind", "tie"), 0), int(bool(data.get("directed"))), bend])
+    node_rows = _node_rows(g, nodes, pos, index, focus, entity_type_index, fact_ref)
+    edge_rows = _edge_rows(edge_list, index, intern, fact_ref)
 
     fact_counts = [0] * len(fact_type_keys)
     for row in fact_rows:
@@ -276,6 +214,96 @@ def page_data(g: nx.MultiDiGraph, *, physics: bool | None = None, documents: dic
         "citations": citations, "sources": sources, "strings": strings,
         "documents": [(documents or {}).get(sid) for sid in sorted(source_index, key=lambda sid: source_index[sid])],
     }
+
+
+def _node_rows(g: nx.MultiDiGraph, nodes: list, pos: dict, index: dict, focus: set, entity_type_index: dict[str, int],
+               fact_ref) -> list[list[Any]]:
+    """The page's node rows (see page_data)."""
+    degree = dict(g.degree())
+    node_rows: list[list[Any]] = []
+    for node in nodes:
+        data = g.nodes[node]
+        x, y = pos.get(node, (0.0, 0.0))
+        if data.get("kind") == "event":
+            label = _event_label(data["label"], data.get("date", ""), data.get("type_label", ""))
+            node_rows.append([label, x, y, 9, -1, fact_ref(data["fact"]), 0, -1, [], ""])
+            continue
+        etype = data.get("entity_type", "")
+        base = ENTITY_STYLE.get(etype, ("dot", "#888888", 14))[2]
+        size = round(base + min(10.0, 2.0 * math.log2(1 + degree.get(node, 0))), 1)
+        aliases = data["aliases"].split("; ") if data.get("aliases") else []
+        node_rows.append([_short(data.get("label", str(node)), 40), x, y, size, entity_type_index[etype], -1,
+                          int(node in focus), index.get(data.get("country"), -1), aliases, data.get("wikidata", "")])
+    return node_rows
+
+
+def _edge_rows(edge_list: list, index: dict, intern, fact_ref) -> list[list]:
+    """The page's edge rows (see page_data)."""
+    curves = _curves(edge_list)
+    kinds = {"tie": 0, "role": 1, "related": 2}
+    edge_rows = []
+    for i, (u, v, _key, data) in enumerate(edge_list):
+        curve = curves.get(i)
+        bend = 0 if curve is None else (curve[1] if curve[0] == "curvedCW" else -curve[1])
+        edge_rows.append([index[u], index[v], intern(data.get("label", "")), fact_ref(data["fact"]),
+                          kinds.get(data.get("kind", "tie"), 0), int(bool(data.get("directed"))), bend])
+    return edge_rows
+
+
+class _Tables:
+    """The page's shared tables (strings, facts, citations, sources), each entry stored once
+    and referred to by its index (see page_data)."""
+
+    def __init__(self, facts: dict, deals: dict, index: dict, fact_type_index: dict[str, int]):
+        self.facts, self.deals, self.index, self.fact_type_index = facts, deals, index, fact_type_index
+        self.strings: list[str] = []
+        self.string_index: dict[str, int] = {}
+        self.fact_index: dict[str, int] = {}
+        self.fact_rows: list[list] = []
+        self.citations: list[list] = []
+        self.sources: list[list] = []
+        self.source_index: dict[str, int] = {}
+
+    def intern(self, text: str) -> int:
+        if text not in self.string_index:
+            self.string_index[text] = len(self.strings)
+            self.strings.append(text)
+        return self.string_index[text]
+
+    def _cite(self, fact) -> list[int]:
+        cites = []
+        for c in fact.citations:
+            if c.source.id not in self.source_index:
+                self.source_index[c.source.id] = len(self.sources)
+                self.sources.append([c.source.title, c.source.publisher, c.source.url, c.source.reliability])
+            cites.append(len(self.citations))
+            self.citations.append([" ".join(c.quote.split()), self.source_index[c.source.id], c.start, c.end])
+        return cites
+
+    def fact_ref(self, fact_id: str) -> int:
+        if fact_id in self.fact_index:
+            return self.fact_index[fact_id]
+        facts = self.facts
+        fact = facts[fact_id]
+        cites = self._cite(fact)
+        roles: dict[str, list[str]] = {}
+        for r in fact.roles:
+            roles.setdefault(r.entity, [])
+            if r.label not in roles[r.entity]:
+                roles[r.entity].append(r.label)
+        parties = [[self.index[e], self.intern(", ".join(labels))] for e, labels in roles.items() if e in self.index]
+        self.fact_index[fact_id] = len(self.fact_rows)
+        row = [self.fact_type_index[fact.type], fact.label, fact.date,
+               PRECISION_CODES.get(fact.precision, 2), _month(fact.earliest), _month(fact.latest), int(fact.planned),
+               parties, cites, fact.grade, []]
+        self.fact_rows.append(row)
+        for other, reason in fact.conflicts:  # after the row exists, so that the other side can point back
+            if other in facts:
+                row[10].append([self.fact_ref(other), reason])
+        if fact.deal:  # the deal's stages, in date order, each a fact of its own
+            row.append([fact.deal, [[facts[s].stage, facts[s].date, self.fact_ref(s)]
+                                    for s in self.deals.get(fact.deal, ()) if s in facts]])
+        return self.fact_index[fact_id]
 
 
 # ---------------------------------------------------------------- the page
