@@ -121,7 +121,7 @@ def open_graph(build: str, in_memory: bool | None) -> ox.Store:
     """The pyoxigraph store of a build, opened as kg.store.Store.open opens it (None: by size)."""
     from ..store.local import Store
 
-    return Store.open(build, in_memory=in_memory).oxigraph
+    return Store.open(build, in_memory=in_memory, long_lived=True).oxigraph
 
 
 TERM_OVERHEAD = 40  # bytes a term costs in a result beside its text (JSON's {"type":"uri","value":...}, say)

@@ -24,10 +24,13 @@ from ..core.namespaces import KGR
 from .result import QueryResult
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(KGR["graph/ontology"]))
-# Graphs up to this many triples are copied into memory for a query; larger ones are queried on
-# disk. Measured (bench/README.md): the copy costs about 1 s per 100k triples, while a one-off
-# named query on disk costs well under that up to 1M; so memory pays only for small graphs.
+# Graphs up to this many triples are copied into memory for a one-off command; larger ones are
+# queried on disk. Measured (bench/README.md, bench_build.py): the copy costs 1-2.8 s per 100k
+# triples, more than a named query on disk takes at that size; at 20k it is about 0.2-0.5 s.
 IN_MEMORY_MAX_TRIPLES = 20_000
+# A long-lived process (kg serve) copies once and answers many queries, several times faster in
+# memory: up to about 1.5M triples (what the 64 MB of TriG of earlier versions held, ~1 GB a copy).
+LONG_LIVED_IN_MEMORY_MAX_TRIPLES = 1_500_000
 NAMES_FILE = "names.json"  # the build's index of entity names (kg.sparql.named.name_lookup_data)
 
 
@@ -66,7 +69,7 @@ class Store:
         return self._names
 
     @classmethod
-    def open(cls, build: str | Path = "build", *, in_memory: bool | None = None) -> Store:
+    def open(cls, build: str | Path = "build", *, in_memory: bool | None = None, long_lived: bool = False) -> Store:
         """Open the graph `kg build` published in ``build``; raise NotBuiltError if there is none.
 
         The build's folder is resolved once (kg.store.publish.current), so the store
@@ -75,7 +78,8 @@ class Store:
         (from kg.trig if the build has it, else from the store), False queries
         the on-disk store directly, and None (the default, or the KG_IN_MEMORY
         setting) chooses memory for graphs up to IN_MEMORY_MAX_TRIPLES and the
-        disk above.
+        disk above; for a ``long_lived`` process (kg serve), which pays for the
+        copy once and then answers many queries, up to LONG_LIVED_IN_MEMORY_MAX_TRIPLES.
         """
         from .publish import current
 
@@ -86,7 +90,8 @@ class Store:
             raise NotBuiltError(f"no built graph in {build}/ (run `kg build` first)")
         if in_memory is None:
             setting = os.environ.get("KG_IN_MEMORY", "").strip().lower()
-            in_memory = setting in ("1", "true", "yes") if setting else _triples(folder) <= IN_MEMORY_MAX_TRIPLES
+            limit = LONG_LIVED_IN_MEMORY_MAX_TRIPLES if long_lived else IN_MEMORY_MAX_TRIPLES
+            in_memory = setting in ("1", "true", "yes") if setting else _triples(folder) <= limit
         try:
             disk = ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB found it corrupted
