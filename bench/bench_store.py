@@ -174,7 +174,7 @@ def run_size(size: int, rdflib_max: int, root: Path, only: list[str] | None = No
     facts = max(50, int(size / TRIPLES_PER_FACT))
     generate(raw, facts)
     build_cmd = [sys.executable, "-c", f"import kg, sys; sys.path.insert(0, {str(HERE.parent)!r}); "
-                 f"from bench.bench_store import _own_peak_mb; r = kg.build({str(raw)!r}, {str(work / 'build')!r}); "
+                 f"from bench.bench_store import _own_peak_mb; r = kg.build({str(raw)!r}, {str(work / 'build')!r}, files=True); "
                  "print(r.triples, _own_peak_mb())"]
     t = time.perf_counter()
     _, stdout = _child_peak_mb(build_cmd, timeout=7200)
