@@ -698,8 +698,8 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         # What the graphs about to change hold now, so that the count of triples can be
         # updated from the differences instead of counting the whole union again.
         before: dict[str, set] | None = None
-        if previous is not None:
-            changing = [d for d in doc_ids if d not in previous or previous[d].digest != digests[d]]
+        if previous is not None and not problems:  # (with problems, the build stops before counting)
+            changing = [d for d in doc_ids if d not in previous or previous[d].digest != digests.get(d)]
             changing += [d for d in previous if d not in doc_ids]
             before = {str(graph_iri(d)): _triples_of(store, str(graph_iri(d))) for d in changing}
             for graph in (REGISTRY_GRAPH, GRADES_GRAPH):
