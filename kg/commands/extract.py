@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ..core import formats
 from ..core.errors import MissingInputError, UsageError
 from ..core.textout import safe
 from .options import reports_errors
@@ -35,7 +36,7 @@ def _find_registry(option: Path | None, source: Path) -> Path | None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write <document>.facts.yaml (or .json) and <document>.entities.yaml into.")
-@click.option("--format", "-f", "fmt", default="yaml", show_default=True, type=click.Choice(["yaml", "json"]),
+@click.option("--format", "-f", "fmt", default="yaml", show_default=True, type=click.Choice(formats.names("draft")),
               help="yaml: a fact sheet kg build accepts; json: the schema in docs/extract.md.")
 @click.option("--reference-date", metavar="YYYY[-MM[-DD]]",
               help="When a document without front matter was written; relative dates are read against it.")

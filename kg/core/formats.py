@@ -5,7 +5,7 @@ choices from here, and the writers (kg.core.serialize, kg.sparql.results,
 kg.views.network, kg.render.timeline) check names against it.
 
 Kinds: ``results`` (SELECT/ASK solutions), ``rdf`` (triples or quads),
-``network`` (nodes and edges for Gephi), ``timeline`` and ``analysis``.
+``network`` (nodes and edges for Gephi), ``timeline``, ``analysis`` and ``draft`` (kg extract).
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ TABLE: tuple[Format, ...] = (
     Format("timeline", "json", "application/json", "JSON"),
     Format("analysis", "table", "text/plain; charset=utf-8", "text tables for people"),
     Format("analysis", "json", "application/json", "JSON"),
+    Format("draft", "yaml", "application/yaml", "a fact sheet to review (kg extract)"),
+    Format("draft", "json", "application/json", "JSON (kg extract)"),
 )
 
 
