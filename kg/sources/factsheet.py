@@ -164,7 +164,7 @@ class _Reader:
         data = yamlsrc.load(self.path)
         if data is None:
             return []
-        if not isinstance(data, dict) or "facts" not in data:
+        if not isinstance(data, yamlsrc.LDict) or "facts" not in data:
             raise SourceError("a fact sheet is a mapping with a 'facts:' list", path=str(self.path), line=1)
         extra = [k for k in data if k not in ("facts", "document")]
         if extra:
@@ -173,7 +173,7 @@ class _Reader:
         items = data["facts"]
         if items is None:
             return []
-        if not isinstance(items, list):
+        if not isinstance(items, yamlsrc.LList):
             raise SourceError("'facts:' must be a list", path=str(self.path), line=data.line_of("facts"))
         facts = []
         for i, item in enumerate(items):
@@ -183,7 +183,7 @@ class _Reader:
         return facts
 
     def fact(self, item, line: int) -> Fact | None:
-        if not isinstance(item, dict):
+        if not isinstance(item, yamlsrc.LDict):
             self.problem("each fact is a mapping of keys to values", line)
             return None
         before = len(self.problems)

@@ -118,7 +118,7 @@ def load_registry(path: Path, schema: Schema) -> Registry:
     if not os.path.lexists(path):
         raise SourceError("the entity registry is missing", path=str(path))
     data = yamlsrc.load(path)
-    if not isinstance(data, dict):
+    if not isinstance(data, yamlsrc.LDict):
         raise SourceError("the registry must map entity ids to their descriptions", path=str(path), line=1)
     entities: dict[str, Entity] = {}
     for entity_id, spec in data.items():
@@ -129,7 +129,7 @@ def load_registry(path: Path, schema: Schema) -> Registry:
 
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", entity_id):
             raise fail("an id is lower-case letters, digits, '-' and '_'")
-        if not isinstance(spec, dict):
+        if not isinstance(spec, yamlsrc.LDict):
             raise fail("must be a mapping with at least name and type")
         for key in spec:
             if key not in KNOWN_KEYS:
