@@ -114,7 +114,8 @@ class SparqlServer(ThreadingHTTPServer):
 
     # -- connections: at most max_connections, each sending a whole request within idle_timeout
 
-    def process_request(self, request: socket.socket, client_address: object) -> None:
+    # A TCP server's requests are sockets; typeshed types socketserver's for UDP too (a (bytes, socket) pair).
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         if not self._slots.acquire(blocking=False):
             try:
                 self._refused.put_nowait(request)  # answered 503 by one thread, so a flood costs no threads
@@ -129,7 +130,7 @@ class SparqlServer(ThreadingHTTPServer):
             self._closed_one()
             raise
 
-    def process_request_thread(self, request: socket.socket, client_address: object) -> None:
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -193,6 +194,8 @@ class SparqlServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The server's base URL, ending in /; the endpoint is url + "sparql"."""
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):  # typeshed allows bytes; a TCP server's host is a str
+            host = host.decode("ascii")
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
@@ -229,9 +232,11 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     default_request_version = "HTTP/1.0"  # so that even an answer to a garbled request line has a status line
     reaped = False
+    raw_requestline: bytes  # set by BaseHTTPRequestHandler.handle_one_request(); typeshed leaves it out
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_timeout  # read by StreamRequestHandler.setup()
+        # read by StreamRequestHandler.setup(); typeshed declares it a ClassVar, but an instance's value works
+        self.timeout = self.server.idle_timeout  # type: ignore[misc]
         super().setup()
 
     def handle_one_request(self) -> None:
@@ -447,6 +452,12 @@ class _Handler(BaseHTTPRequestHandler):
         # The page carries its own Content-Security-Policy (kg.viz); this one only forbids framing.
         self._send(200, body, "text/html; charset=utf-8", {"Content-Security-Policy": "frame-ancestors 'none'"})
 
+    def _pool(self) -> WorkerPool:
+        pool = self.server.pool
+        if pool is None:  # make_server() gives every server its pool before it serves
+            raise ProtocolError(503, "this server has no workers to run queries")
+        return pool
+
     def _endpoint(self) -> str:
         """This endpoint's URL as the client addressed it: the base IRI and the service description's name."""
         return endpoint_url(self.headers.get("Host"), self.server.url + "sparql")
@@ -485,7 +496,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise refusals[0]
         dataset = request.dataset
         union = dataset is None and not declares_dataset(request.text)
-        answer = self.server.pool.query(request.text, formats, self.server.max_rows, dataset, union,
+        answer = self._pool().query(request.text, formats, self.server.max_rows, dataset, union,
                                         self._endpoint(), self.server.max_result_bytes)
         self._answer(answer, {"Vary": "Accept"})
 
@@ -505,7 +516,7 @@ class _Handler(BaseHTTPRequestHandler):
         refuse_outside_requests(text)
         refuse_random(text)
         text = apply_using(text, request.using_graphs, request.using_named_graphs)
-        self._answer(self.server.pool.update(text, self._endpoint()))
+        self._answer(self._pool().update(text, self._endpoint()))
 
     def _service_description(self) -> None:
         fmt = negotiate("graph", self.headers.get("Accept"), None)

@@ -46,8 +46,11 @@ WATCH_INTERVAL = 0.05  # seconds between two looks at a busy worker's memory
 from .limits import DEFAULT_HEAVY_AFTER, DEFAULT_MAX_QUERY_MEMORY  # noqa: E402,F401
 
 
-def resident_bytes(pid: int) -> int | None:
-    """A process's resident memory (Linux's /proc); None where that cannot be read."""
+def resident_bytes(pid: int | None) -> int | None:
+    """A process's resident memory (Linux's /proc); None where that cannot be read, or for a
+    process that has not started (no pid)."""
+    if pid is None:
+        return None
     try:
         with open(f"/proc/{pid}/statm", "rb") as f:
             return int(f.read().split()[1]) * PAGE_SIZE
@@ -194,6 +197,7 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
     if isinstance(fmt, tuple):
         return {"status": 406, "message": fmt[1]}
     out = io.StringIO()
+    count: int | None
     if kind == "graph":
         write_graph(result, out, fmt)
         count = len(result.triples)
@@ -241,7 +245,7 @@ def _worker_main(conn: Connection, build: str, in_memory: bool | None, updates: 
             return
         if job.get("reopen"):
             try:
-                store = None  # let go of the old store's files before opening the new one
+                del store  # let go of the old store's files before opening the new one
                 store = open_graph(build, in_memory)
             except Exception as exc:  # noqa: BLE001 - this worker is useless now; the pool replaces it
                 conn.send({"status": 503, "fatal": True,
@@ -289,7 +293,7 @@ def _snapshot(build: Path) -> Path:
     return snapshot
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     """forkserver where there is one: a new worker is forked from a clean process that has kg
     imported already, so replacing a killed worker takes milliseconds, and the server's threads
     are never forked. Elsewhere (Windows), spawn."""
@@ -545,7 +549,8 @@ class WorkerPool:
                           f"server with a longer --timeout.")
 
     def _too_big(self, what: str = "query") -> Answer:
-        return _text(503, f"the {what} needed more than {self.max_query_memory / 2**20:,.0f} MB of memory, the "
+        limit = self.max_query_memory or 0  # only called when there is a limit
+        return _text(503, f"the {what} needed more than {limit / 2**20:,.0f} MB of memory, the "
                           f"server's limit per {what}, and was stopped. Narrow it (a LIMIT, fewer rows before an "
                           f"ORDER BY or GROUP BY, shorter strings), or start the server with a larger "
                           f"--max-query-mb.")
