@@ -228,3 +228,43 @@ def test_checks_focused_on_every_graph_find_what_unfocused_checks_find(seed_grap
     assert everything and everything == {v.focus for v in check_store(ds, checks, graphs=[g.value])}
     assert check_store(ds, checks, graphs=["https://example.org/other"]) == []
 
+
+
+def test_incremental_conflicts_and_grades_equal_full(raw_copy, tmp_path):
+    """Conflicts and grades are judged again only for the facts of changed documents: the result is
+    still a full build's, byte for byte, as a conflicting document comes, changes and goes."""
+    from .test_conflicts import _third_document
+
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    _third_document(raw_copy)  # Pakistan joined the SCO in July 2016: the seeds say June 2017
+    (conflict,) = _same_as_full(raw_copy, out, tmp_path, "c1").conflicts
+    assert conflict.kind == "dates" and "2016-07" in conflict.reason
+    # a second publisher states the 2016 fact, with a reviewer's grade: its grade changes, the conflict stays
+    (raw_copy / "021_again.txt").write_text(
+        "---\ntitle: SCO again\npublisher: Other Wire\nreference_date: 2016-07-20\n---\n"
+        "Pakistan became a full member of the SCO in July 2016.\n", encoding="utf-8")
+    (raw_copy / "021_again.facts.yaml").write_text(
+        "facts:\n  - type: membership\n    id: pakistan-joins-sco-2016\n    member: Pakistan\n"
+        "    organization: SCO\n    status: full\n    date: July 2016\n    credibility: 3\n"
+        "    quote: Pakistan became a full member of the SCO in July 2016.\n", encoding="utf-8")
+    (regraded,) = _same_as_full(raw_copy, out, tmp_path, "c2").conflicts
+    side = regraded.a if regraded.a.id == "pakistan-joins-sco-2016" else regraded.b
+    assert side.grade.endswith("3") and len(side.sources) == 2
+    # an unrelated edit keeps the conflict as the previous build found it
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("quantity: 4", "quantity: 4\n    value: undisclosed"),
+                     encoding="utf-8")
+    assert _same_as_full(raw_copy, out, tmp_path, "c3").conflicts == [regraded]
+    # an edit of the conflicting date: the same pair, another reason
+    for name in ("020_sco_2016", "021_again"):
+        for suffix in (".txt", ".facts.yaml"):
+            path = raw_copy / (name + suffix)
+            path.write_text(path.read_text(encoding="utf-8").replace("July 2016", "May 2015"), encoding="utf-8")
+    (moved,) = _same_as_full(raw_copy, out, tmp_path, "c4").conflicts
+    assert "2015-05" in moved.reason
+    # the contradicting documents removed: no conflict, and the seeds' grades as a full build gives them
+    for name in ("020_sco_2016", "021_again"):
+        for suffix in (".txt", ".facts.yaml"):
+            (raw_copy / (name + suffix)).unlink()
+    assert _same_as_full(raw_copy, out, tmp_path, "c5").conflicts == []

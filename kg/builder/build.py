@@ -49,6 +49,7 @@ from ..sources.registry import Registry, load_registry
 from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write, write_store_files
 from ..store import publish
+from .conflicts import conflicts_from_dicts
 from .validate import check_store, compile_shapes
 
 REGISTRY_FILE = "entities.yaml"
@@ -507,8 +508,10 @@ def _check_across_documents(entries: dict[str, DocumentEntry], schema: Schema) -
     return problems, index
 
 
-def grade_quads(entries: dict[str, DocumentEntry], registry: Registry) -> tuple[list[ox.Quad], list[KGError], set[str]]:
-    """The grades graph: each fact's credibility, how it was reached, and its grade ("B2").
+def grade_quads(entries: dict[str, DocumentEntry], registry: Registry, only: set[str] | None = None,
+                ) -> tuple[list[ox.Quad], list[KGError], set[str]]:
+    """The grades graph: each fact's credibility, how it was reached, and its grade ("B2"); the quads
+    of the facts in ``only``, when given (an incremental build: the others are unchanged).
 
     Also returns warnings (documents grading one publisher differently, reviewers grading one fact
     differently) and the grade concepts used. The rule is in kg/sources/grades.py.
@@ -556,6 +559,8 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry) -> tuple[
         letter = grades.best_reliability(e.reliability for _, e in docs)
         concept = str(KG["Credibility" + credibility])
         used.add(concept)
+        if only is not None and fact_id not in only:
+            continue
         out += [ox.Quad(node, _iri(KG.credibility), _iri(concept), graph),
                 ox.Quad(node, _iri(KG.credibilityNote), _lit(note), graph),
                 ox.Quad(node, _iri(KG.independentSources), _lit(len(publishers)), graph),
@@ -702,8 +707,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             changing = [d for d in doc_ids if d not in previous or previous[d].digest != digests.get(d)]
             changing += [d for d in previous if d not in doc_ids]
             before = {str(graph_iri(d)): _triples_of(store, str(graph_iri(d))) for d in changing}
-            for graph in (REGISTRY_GRAPH, GRADES_GRAPH):
-                before[str(graph)] = _triples_of(store, str(graph))
+            before[str(REGISTRY_GRAPH)] = _triples_of(store, str(REGISTRY_GRAPH))
         entries: dict[str, DocumentEntry] = {}
         rebuilt: list[str] = []
         pending: list[ox.Quad] = []
@@ -729,10 +733,12 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         problems += found
         if problems:
             raise ValidationError(problems)
+        # The facts whose statements changed: only their grades and conflicts can differ from the previous build's.
+        changed = None if previous is None else _changed_facts(previous, entries, rebuilt, doc_ids)
 
         entity_ids = {e for entry in entries.values() for e in entry.entities}
         concepts = {c for entry in entries.values() for c in entry.concepts}
-        graded, warnings, grade_concepts = grade_quads(entries, sources.registry)
+        graded, warnings, grade_concepts = grade_quads(entries, sources.registry, only=changed)
         # The registry graph depends only on which entities and concepts are used (the registry
         # file itself is in the global digest): rewritten, and checked, only when they change.
         registry_key = _digest(*(x.encode() for x in sorted(entity_ids)), b"--",
@@ -742,10 +748,20 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             reg_quads, n_entities = registry_quads(sources, entity_ids, concepts | grade_concepts)
         else:
             n_entities = int(prev_data.get("entities", 0))
-        for graph in ((_iri(REGISTRY_GRAPH),) if registry_changed else ()) + (_iri(GRADES_GRAPH),) + \
-                ((_iri(ONTOLOGY_GRAPH),) if previous is None else ()):
-            if store.contains_named_graph(graph):
-                store.remove_graph(graph)
+        old_conflicts = [] if previous is None else conflicts_from_dicts(prev_data.get("conflicts", []))
+        if changed is None:
+            for graph in (_iri(REGISTRY_GRAPH), _iri(GRADES_GRAPH), _iri(ONTOLOGY_GRAPH)):
+                if store.contains_named_graph(graph):
+                    store.remove_graph(graph)
+        else:  # the grades of the changed facts, and the conflicts, replaced; the rest is as it was
+            if registry_changed and store.contains_named_graph(_iri(REGISTRY_GRAPH)):
+                store.remove_graph(_iri(REGISTRY_GRAPH))
+            graded_nodes = _grades_nodes(changed, old_conflicts)
+            gone = _triples_of(store, str(GRADES_GRAPH), graded_nodes)
+            if before is not None:
+                before[str(GRADES_GRAPH)] = gone
+            for s_, p_, o_ in gone:
+                store.remove(ox.Quad(s_, p_, o_, _iri(GRADES_GRAPH)))
         if registry_changed:
             store.bulk_extend(reg_quads)
         store.bulk_extend(graded)
@@ -757,7 +773,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         violations = check_store(store, compile_shapes(schema.shapes, schema.ontology), graphs=focus)
         if violations:
             raise ValidationError([_locate(v, index) for v in violations])
-        conflicts = _add_conflicts(store)
+        conflicts = _add_conflicts(store, None if changed is None else (old_conflicts, changed))
         publish._step("checked")
 
         counts = Counter(info[4] for info in index.values())
@@ -765,7 +781,12 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                     "warnings": [[type(w).__name__, w.message, w.path, w.line] for w in warnings],
                     "conflicts": [c.to_dict() for c in conflicts],
                     "documents": {k: vars(v) for k, v in sorted(entries.items())}}
-        triples = _count_union(store) if before is None else _updated_count(store, before, prev_folder)
+        if before is None or changed is None:
+            triples = _count_union(store)
+        else:
+            after = {g: _triples_of(store, g) for g in before if g != str(GRADES_GRAPH)}
+            after[str(GRADES_GRAPH)] = _triples_of(store, str(GRADES_GRAPH), _grades_nodes(changed, conflicts))
+            triples = _updated_count(store, before, after, prev_folder)
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
@@ -791,6 +812,24 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                        folder=folder, notes=notes)
 
 
+def _changed_facts(previous: dict[str, DocumentEntry], entries: dict[str, DocumentEntry], rebuilt: list[str],
+                   doc_ids: set[str]) -> set[str]:
+    """The ids of the facts stated, now or before, by the documents read again or removed."""
+    ids: set[str] = set()
+    for doc in set(rebuilt) | (set(previous) - doc_ids):
+        for entry in (previous.get(doc), entries.get(doc)):
+            if entry is not None:
+                ids.update(entry.facts)
+    return ids
+
+
+def _grades_nodes(changed: set[str], conflicts: list) -> set[ox.NamedNode]:
+    """The subjects in the grades graph that an incremental build rewrites: the changed facts, and the conflicts."""
+    from .conflicts import conflict_node
+
+    return {_iri(fact_iri(f)) for f in changed} | {_iri(conflict_node(c)) for c in conflicts}
+
+
 def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, DocumentEntry], rebuilt: list[str],
                   doc_ids: set[str], registry_changed: bool) -> list[str]:
     """The graphs whose focus nodes an incremental build must check again: the documents read
@@ -798,11 +837,7 @@ def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, Documen
     registry if it changed. Every other node was checked by an earlier build and nothing it
     depends on has changed."""
     touched = set(rebuilt)
-    ids: set[str] = set()
-    for doc in touched | (set(previous) - doc_ids):
-        for entry in (previous.get(doc), entries.get(doc)):
-            if entry is not None:
-                ids.update(entry.facts)
+    ids = _changed_facts(previous, entries, rebuilt, doc_ids)
     touched |= {doc for doc, entry in entries.items() if not ids.isdisjoint(entry.facts)}
     graphs = sorted(str(graph_iri(doc)) for doc in touched)
     return graphs + ([str(REGISTRY_GRAPH)] if registry_changed else [])
@@ -810,17 +845,12 @@ def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, Documen
 
 def _unchanged(out: Path, folder: Path, data: dict, drafts: int, notes: list[str]) -> BuildResult | None:
     """The current build, as the result of a build that found nothing changed; None if its summary is unreadable."""
-    from .conflicts import Conflict, ConflictSide, Source
-
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         kinds = {"SourceWarning": SourceWarning}
         warnings = [kinds.get(kind, KGError)(message, path=path, line=line)
                     for kind, message, path, line in data.get("warnings", [])]
-        conflicts = [Conflict(c["kind"], c["reason"], *(
-            ConflictSide(f["fact"], f["label"], f["date"], f["grade"],
-                         [Source(s["title"], s["reliability"], s["quote"]) for s in f["sources"]])
-            for f in c["facts"])) for c in data.get("conflicts", [])]
+        conflicts = conflicts_from_dicts(data.get("conflicts", []))
         files = [out / name for name in ("kg.ttl", "kg.trig") if (folder / name).is_file()]
         return BuildResult(out, summary["documents"], summary["entities"], summary["facts_by_type"],
                            summary["triples"], [], files, drafts, warnings, conflicts, folder=folder, notes=notes)
@@ -845,24 +875,31 @@ def _write_names(store: ox.Store, folder: Path, previous: Path | None) -> None:
                                                  ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _add_conflicts(store: ox.Store) -> list:
+def _add_conflicts(store: ox.Store, since: tuple[list, set[str]] | None = None) -> list:
     """Find the conflicting claims (kg/builder/conflicts.py) and write them into the grades graph; they never
-    stop the build."""
-    from .conflicts import conflict_triples, find_conflicts
+    stop the build. ``since`` is the previous build's conflicts and the ids of the facts changed since:
+    then only pairs with a changed fact are judged again (the result is the same)."""
+    from .conflicts import conflict_triples, find_conflicts, update_conflicts
     from ..store.local import Store
 
-    conflicts = find_conflicts(Store(store))
+    if since is None:
+        conflicts = find_conflicts(Store(store))
+    else:
+        conflicts = update_conflicts(Store(store), since[0], since[1], str(KGR["fact/"]))
     graph = _iri(GRADES_GRAPH)
     store.bulk_extend([ox.Quad(_iri(s), _iri(p), _lit(o[1]) if isinstance(o, tuple) else _iri(o), graph)
                        for s, p, o in conflict_triples(conflicts)])
     return conflicts
 
 
-def _triples_of(store: ox.Store, graph: str) -> set:
-    return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _iri(graph))}
+def _triples_of(store: ox.Store, graph: str, subjects: set[ox.NamedNode] | None = None) -> set:
+    """The triples of a graph (about ``subjects`` only, when given)."""
+    if subjects is None:
+        return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _iri(graph))}
+    return {(q.subject, q.predicate, q.object) for s in subjects for q in store.quads_for_pattern(s, None, None, _iri(graph))}
 
 
-def _updated_count(store: ox.Store, before: dict[str, set], prev_folder: Path) -> int:
+def _updated_count(store: ox.Store, before: dict[str, set], after: dict[str, set], prev_folder: Path) -> int:
     """The number of distinct triples in the data graphs, from the previous build's count and
     what the changed graphs lost and gained: a triple counts once however many graphs hold it,
     so each one that came or went is looked up in the other graphs (O(changes), not O(graph))."""
@@ -870,7 +907,6 @@ def _updated_count(store: ox.Store, before: dict[str, set], prev_folder: Path) -
         count = int(json.loads((prev_folder / "summary.json").read_text(encoding="utf-8"))["triples"])
     except (OSError, ValueError, KeyError, TypeError):
         return _count_union(store)
-    after = {g: _triples_of(store, g) for g in before}
     candidates = set()
     for g in before:
         candidates |= before[g] ^ after[g]

@@ -26,9 +26,10 @@ memory, a few hundred bytes each.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..core.namespaces import KG, sparql_prefixes
+from ..core.namespaces import KG, KGR, sparql_prefixes
 
 # Per fact type, the roles that make two facts "about the same thing", and what may conflict.
 SAME = {
@@ -130,10 +131,17 @@ def _candidates(var: str = "?f") -> str:
             f"|| EXISTS {{ {var} kg:denied true }})")
 
 
-def _facts(store) -> dict[str, _Fact]:
+def _facts(store, iris: Iterable[str] | None = None) -> dict[str, _Fact]:
+    """The facts that can conflict: every one in the store, or only those of ``iris``."""
+    only = ""
+    if iris is not None:
+        wanted = sorted(iris)
+        if not wanted:
+            return {}
+        only = "VALUES ?f { " + " ".join(f"<{i}>" for i in wanted) + " }"
     facts: dict[str, _Fact] = {}
     for r in _rows(store, f"""
-            SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie WHERE {{
+            SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie WHERE {{ {only}
               ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?type . {_candidates()}
               OPTIONAL {{ ?f kg:earliestDate ?e }} OPTIONAL {{ ?f kg:latestDate ?l }} OPTIONAL {{ ?f kg:dateQualifier ?q }}
               OPTIONAL {{ ?f kg:planned ?planned }} OPTIONAL {{ ?f kg:denied ?denied }} OPTIONAL {{ ?f kg:grade ?grade }}
@@ -146,12 +154,12 @@ def _facts(store) -> dict[str, _Fact]:
             r["q"] is not None, r["planned"] in ("true", "1"), r["denied"] in ("true", "1"), r["grade"] or "",
             quantity=r["quantity"], status_tie=r["tie"])
     docs: dict[str, set] = {}
-    for r in _rows(store, f"""SELECT DISTINCT ?f ?doc WHERE {{ ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
+    for r in _rows(store, f"""SELECT DISTINCT ?f ?doc WHERE {{ {only} ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
                                 ?f prov:wasDerivedFrom/prov:wasQuotedFrom ?doc }}"""):
         docs.setdefault(r["f"], set()).add(r["doc"])
     values = " ".join(f"kg:{p}" for p in ROLE_PROPS)
     roles: dict[str, dict[str, set]] = {}
-    for r in _rows(store, f"""SELECT ?f ?p ?o WHERE {{ ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
+    for r in _rows(store, f"""SELECT ?f ?p ?o WHERE {{ {only} ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
                                 VALUES ?p {{ {values} }} ?f ?p ?o }}"""):
         roles.setdefault(r["f"], {}).setdefault(r["p"].rsplit("#", 1)[-1], set()).add(r["o"])
     for iri, fact in facts.items():
@@ -160,19 +168,25 @@ def _facts(store) -> dict[str, _Fact]:
     return facts
 
 
-def _pairs(facts: dict[str, _Fact]):
-    """Facts of one type about the same parties, stated by different documents."""
+def _key(fact: _Fact) -> tuple:
+    """What two facts must share to be compared: their type and the roles that say what they are about."""
+    keys = SAME.get(fact.type)
+    if keys is None:  # other types meet only for planned against denied: same type and every role
+        keys = tuple(sorted(fact.roles))
+    return fact.type, tuple((k, fact.roles.get(k, frozenset())) for k in keys)
+
+
+def _pairs(facts: dict[str, _Fact], near: set[str] | None = None):
+    """Facts of one type about the same parties, stated by different documents (with one of them
+    in ``near``, a set of fact ids, when given)."""
     groups: dict[tuple, list[_Fact]] = {}
     for fact in facts.values():
-        keys = SAME.get(fact.type)
-        if keys is None:  # other types meet only for planned against denied: same type and every role
-            keys = tuple(sorted(fact.roles))
-        groups.setdefault((fact.type, tuple((k, fact.roles.get(k, frozenset())) for k in keys)), []).append(fact)
+        groups.setdefault(_key(fact), []).append(fact)
     for group in groups.values():
         group.sort(key=lambda f: f.id)
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if a.docs != b.docs:
+                if a.docs != b.docs and (near is None or a.id in near or b.id in near):
                     yield a, b
 
 
@@ -209,14 +223,54 @@ def _side(store, fact: _Fact, iri: str) -> ConflictSide:
 
 def find_conflicts(store) -> list[Conflict]:
     """Every conflict in a store (a kg Store or RemoteStore), in a stable order."""
-    facts = _facts(store)
+    return _judged(store, _facts(store))
+
+
+def _judged(store, facts: dict[str, _Fact], near: set[str] | None = None) -> list[Conflict]:
     iri_of = {f.id: iri for iri, f in facts.items()}
     out = []
-    for a, b in _pairs(facts):
+    for a, b in _pairs(facts, near):
         verdict = _judge(a, b)
         if verdict is not None:
             out.append(Conflict(verdict[0], verdict[1], _side(store, a, iri_of[a.id]), _side(store, b, iri_of[b.id])))
     return sorted(out, key=lambda c: (c.kind, c.id))
+
+
+def _counterparts(store, fact: _Fact) -> set[str]:
+    """The IRIs of the facts that may share ``fact``'s key (kg:participant-style roles looked up in
+    the store's indexes: a handful of facts, not a scan). A key with no role at all falls back to
+    every fact of the type."""
+    _type, roles = _key(fact)
+    wanted = [(k, iri) for k, values in roles for iri in sorted(values)]
+    if wanted:
+        body = " ; ".join(f"kg:{k} <{iri}>" for k, iri in wanted)
+        return {r["g"] for r in _rows(store, f"SELECT DISTINCT ?g WHERE {{ ?g {body} }}")}
+    return {r["g"] for r in _rows(store, f"""SELECT DISTINCT ?g WHERE {{ ?g a ?cls . ?cls kg:sheetType "{fact.type}" }}""")}
+
+
+def update_conflicts(store, previous: list[Conflict], changed: set[str], fact_prefix: str) -> list[Conflict]:
+    """The conflicts of ``store`` given those of the build before it (``previous``) and the ids of
+    the facts whose statements changed since (``changed``: the facts of documents added, edited or
+    removed). A conflict between two facts neither of which changed is kept; every pair with a
+    changed fact is judged again against the facts that share its key, found through the store's
+    indexes. The result equals ``find_conflicts(store)``: a pair's verdict and both sides (label,
+    grade, sources) depend only on the documents stating its two facts."""
+    mine = _facts(store, (fact_prefix + f for f in changed))
+    near = {f.id for f in mine.values()}
+    others: set[str] = set()
+    for fact in mine.values():
+        others |= _counterparts(store, fact)
+    facts = {**_facts(store, others - set(mine)), **mine}
+    kept = [c for c in previous if c.a.id not in changed and c.b.id not in changed]
+    return sorted(kept + _judged(store, facts, near), key=lambda c: (c.kind, c.id))
+
+
+def conflicts_from_dicts(data: list[dict]) -> list[Conflict]:
+    """Conflicts as ``Conflict.to_dict`` wrote them (a build's manifest keeps them)."""
+    return [Conflict(c["kind"], c["reason"], *(
+        ConflictSide(f["fact"], f["label"], f["date"], f["grade"],
+                     [Source(s["title"], s["reliability"], s["quote"]) for s in f["sources"]])
+        for f in c["facts"])) for c in data]
 
 
 def check(source="build") -> list[Conflict]:
@@ -226,14 +280,17 @@ def check(source="build") -> list[Conflict]:
     return find_conflicts(open_source(source))
 
 
+def conflict_node(conflict: Conflict) -> str:
+    """The IRI of a conflict's node in the grades graph."""
+    return str(KGR["conflict/" + conflict.id])
+
+
 def conflict_triples(conflicts: list[Conflict]) -> list[tuple[str, str, object]]:
     """The conflicts as (subject, predicate, object) for the grades graph; objects are IRIs (str) or
     Python literals (kept apart by the caller)."""
-    from ..core.namespaces import KGR
-
     out: list[tuple[str, str, object]] = []
     for c in conflicts:
-        node = str(KGR["conflict/" + c.id])
+        node = conflict_node(c)
         out += [(node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(KG.Conflict)),
                 (node, str(KG.conflictKind), ("literal", c.kind)),
                 (node, str(KG.conflictReason), ("literal", c.reason)),
