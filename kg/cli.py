@@ -103,8 +103,9 @@ def check(build_dir: Path, as_json: bool, **options):
     click.echo(f"{len(conflicts)} conflict{'' if len(conflicts) == 1 else 's'}")
 
 
-# Result formats written row by row as the engine gives them, never held whole.
-STREAMED_FORMATS = ("csv", "tsv", "xml")
+# Result formats written row by row as the engine gives them, never held whole (by pyoxigraph's
+# own serializer: kg.sparql.results.write_native).
+STREAMED_FORMATS = ("csv", "tsv", "xml", "json")
 
 
 def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
@@ -172,8 +173,8 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
             return
         if fmt in formats.names("rdf") and fmt not in formats.names("results"):
             raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
-        if (fmt or "table") not in STREAMED_FORMATS:  # a table is measured, JSON is one document: rows held
-            result.rows = list(result.rows)
+        if (fmt or "table") not in STREAMED_FORMATS:  # a table is measured: rows held
+            result.rows, result.engine = list(result.rows), None
         links = wikidata_links(store, result) if (fmt or "table") == "table" and result.kind == "select" else None
         write_results(result, out, fmt or "table", links=links)
         out.flush()

@@ -182,7 +182,7 @@ def _run(command: str, workdir: Path) -> str:
     here = os.getcwd()
     os.chdir(workdir)
     try:
-        env = {name: None for name in ("KG_BUILD", "KG_RAW", "KG_STORE", "KG_IN_MEMORY", "KG_STORE_PASSWORD")}
+        env = {name: None for name in ("KG_BUILD", "KG_RAW", "KG_STORE", "KG_IN_MEMORY", "KG_STORE_PASSWORD", "COLUMNS")}
         result = CliRunner(env=env).invoke(main, stages[0][1:], catch_exceptions=False)
     finally:
         os.chdir(here)

@@ -298,7 +298,10 @@ def _evaluate(store, text: str, deadline: Deadline, *, lazy: bool) -> QueryResul
     def take(items, unit):
         rows = _failing_as_query_errors(deadline.rows(items))
         return (rows if lazy else list(rows)), False
-    return QueryResult.from_oxigraph(raw, take=take)
+    result = QueryResult.from_oxigraph(raw, take=take)
+    if lazy and result.kind != "ask":  # rows not taken yet: a writer may serialize them natively
+        result.engine, result.clock = raw, deadline
+    return result
 
 
 def _failing_as_query_errors(rows):

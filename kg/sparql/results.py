@@ -3,22 +3,35 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
-from typing import TextIO
+import re
+from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from ..core import formats
-from ..core.errors import UsageError
+from ..core.errors import QueryError, UsageError
 from ..core.namespaces import PREFIXES
 from ..core.textout import write_table as write_text_table
 from ..store.result import QueryResult
 
 TABLE_FORMATS = formats.names("results")
 GRAPH_FORMATS = formats.names("rdf", query_only=True)
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+
+# The formats pyoxigraph's own serializer writes for SELECT results: kg hands it the engine's
+# result, rows untaken, wherever a result still has them (kg query; see write_native).
+NATIVE_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+
+# Literals that SPARQL 1.1 TSV lets stand bare (Turtle's short forms), as pyoxigraph writes them,
+# so a spreadsheet reads a number as a number: integers, decimals and booleans.
+_TSV_SHORT = {XSD + "integer": re.compile(r"[+-]?[0-9]+"), XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+              XSD + "boolean": re.compile(r"true|false")}
 
 
 def compact(term) -> str:
@@ -41,6 +54,91 @@ def _ntriples(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term)  # pyoxigraph prints literals in N-Triples syntax
+
+
+def tsv_term(term) -> str:
+    """A term as SPARQL 1.1 TSV writes it: IRIs in <>, literals in Turtle syntax, with the bare
+    short forms of integers, decimals and booleans; an unbound variable is empty."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and not term.language:
+        short = _TSV_SHORT.get(term.datatype.value)
+        if short is not None and short.fullmatch(term.value):
+            return term.value
+    return _ntriples(term)
+
+
+class _Sink:
+    """A binary stream for pyoxigraph's serializers that writes into the text stream ``out``
+    (its byte buffer when it has one), with the writing kept off the query's clock; past the
+    deadline, the next write stops the serializer.
+
+    A failure is kept as its type and arguments, never as the exception: that exception's frames
+    would lead back to the engine's result, which must be let go in the query's own thread
+    (pyoxigraph's result objects are bound to it), not by the collector in another.
+    """
+
+    def __init__(self, out: TextIO, clock: Any = None):
+        self.out, self.clock = out, clock
+        self.buffer = getattr(out, "buffer", None)
+        if self.buffer is not None:
+            out.flush()  # what was written as text goes first
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.failure: tuple[type[BaseException], tuple] | None = None
+
+    def _put(self, data: bytes) -> None:
+        if self.buffer is not None:
+            self.buffer.write(data)
+        else:
+            self.out.write(self.decoder.decode(bytes(data)))
+
+    def write(self, data: bytes) -> int:
+        """Write ``data`` whole; 0 (which stops the serializer) once something failed."""
+        if self.failure is not None:
+            return 0
+        try:
+            if self.clock is None:
+                self._put(data)
+            else:
+                self.clock.outside(lambda: self._put(data))  # raises QueryTimeout past the deadline
+        except Exception as exc:  # noqa: BLE001 - raised again, anew, by run()
+            self.failure = (type(exc), exc.args)
+            return 0
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer is not None and self.failure is None:
+            self.buffer.flush()
+
+    def run(self, serialize: Any) -> None:
+        """``serialize(self)`` on the query's clock; what a write raised is raised again."""
+        message = None
+        try:
+            if self.clock is None:
+                serialize(self)
+            else:
+                self.clock.engine(lambda: serialize(self))
+        except (OSError, RuntimeError, ValueError) as exc:
+            message = str(exc)
+        if self.failure is not None:
+            kind, args = self.failure
+            raise kind(*args)
+        if message is not None:
+            raise QueryError(f"query failed: {message}")
+
+
+def write_native(result: QueryResult, out: TextIO, fmt: str) -> bool:
+    """Write a SELECT result's rows in ``fmt`` (json, xml, csv or tsv) with pyoxigraph's own
+    serializer, streaming, if the result still holds the engine's rows (``result.engine``);
+    returns whether it did. JSON and XML come out on one line, ended by a line break."""
+    raw = result.engine
+    if raw is None or result.kind != "select" or fmt not in NATIVE_RESULTS:
+        return False
+    result.engine = None  # its rows are taken now
+    _Sink(out, result.clock).run(lambda sink: raw.serialize(sink, NATIVE_RESULTS[fmt]))
+    if fmt in ("json", "xml"):
+        out.write("\n")
+    return True
 
 
 def _json_term(term) -> dict:
@@ -95,11 +193,16 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, inden
                   links: dict[str, str] | None = None) -> None:
     """Write SELECT or ASK results in ``fmt``: table, csv, tsv, json or xml.
 
+    A result that still holds the engine's rows is written by pyoxigraph's serializer
+    (write_native), except as a table; otherwise kg writes the same formats itself.
+
     ``indent=None`` writes JSON compact, on one line: about three times faster
     than indented (json's C encoder only works without indent), for programs.
     """
     if result.kind == "graph":
         raise UsageError("a CONSTRUCT or DESCRIBE query gives triples: choose --format ttl, nt, xml, jsonld or trig")
+    if write_native(result, out, fmt):
+        return
     if fmt == "table":
         write_table(result, out, links=links)
     elif fmt == "json":
@@ -130,7 +233,7 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, inden
             return
         out.write("\t".join("?" + v for v in result.variables) + "\n")
         for row in result.rows:
-            out.write("\t".join("" if t is None else _ntriples(t) for t in row) + "\n")
+            out.write("\t".join(map(tsv_term, row)) + "\n")
     elif fmt == "xml":
         out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n')
         for v in result.variables:
@@ -167,6 +270,8 @@ def write_graph(result: QueryResult, out: TextIO, fmt: str = "ttl") -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(GRAPH_FORMATS)})")
     oxfmt, quads = FORMATS[fmt]
-    items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples] \
-        if quads else result.triples
-    out.write((ox.serialize(items, format=oxfmt, prefixes=OUTPUT_PREFIXES) or b"").decode("utf-8"))
+    triples = result.triples  # taken one by one as the serializer writes, when they are still the engine's
+    items = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples) if quads else triples
+    # Lazy triples are taken on the query's clock one by one (kg.sparql.deadline.Deadline.rows),
+    # so the serializer itself runs off it.
+    _Sink(out).run(lambda sink: ox.serialize(items, sink, oxfmt, prefixes=OUTPUT_PREFIXES))

@@ -27,6 +27,11 @@ class QueryResult:
     boolean: bool | None = None
     triples: list = field(default_factory=list)
     truncated: bool = False  # rows (or triples) were left out, by the `take` given to from_oxigraph
+    # The engine's own result, while its rows are still to be taken (a lazy `take`): a writer may
+    # hand it to pyoxigraph's serializer instead of taking ``rows``. ``clock`` is the query's
+    # kg.sparql.deadline.Deadline, which that serializer runs on.
+    engine: Any = field(default=None, repr=False, compare=False)
+    clock: Any = field(default=None, repr=False, compare=False)
 
     # Rows a notebook shows as a table; the row count always says how many there are.
     HTML_ROWS = 200
