@@ -105,7 +105,7 @@ def main() -> None:
             times[name].append(seconds)
     base = {"JSON": statistics.median(times["native JSON"]), "TSV": statistics.median(times["native TSV"])}
     print(f"{args.rows:,} rows, {args.repeats} repeats, interleaved; median seconds and ratio to native")
-    print(f"| way | median s | all repeats | bytes | × native |\n|---|---|---|---|---|")
+    print("| way | median s | all repeats | bytes | × native |\n|---|---|---|---|---|")
     for name, values in times.items():
         median = statistics.median(values)
         ref = base["TSV" if "TSV" in name or "tsv" in name else "JSON"]
