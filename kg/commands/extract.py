@@ -7,29 +7,13 @@ group in kg/cli.py.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from ..core import formats
-from ..core.errors import MissingInputError, UsageError
-from ..core.textout import safe
 from .options import reports_errors
-
-
-def _find_registry(option: Path | None, source: Path) -> Path | None:
-    """--registry, else entities.yaml beside the documents, else raw/entities.yaml ($KG_RAW)."""
-    if option is not None:
-        if not option.is_file():
-            raise MissingInputError(f"no such registry: {option}")
-        return option
-    folder = source if source.is_dir() else source.parent
-    for candidate in (folder / "entities.yaml", Path(os.environ.get("KG_RAW", "raw")) / "entities.yaml"):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 @click.command("extract")
@@ -63,84 +47,23 @@ def extract_command(source: Path, out: Path | None, fmt: str, reference_date: st
         kg extract article.html --reference-date 2024-03-05 --format json
         kg extract inbox/ -o drafts/
     """
-    from ..extract.batch import documents_in, draft_many
-    from ..extract.sheet import proposals_as_comments
+    from ..extract.folder import extract_drafts
 
-    if not source.exists():
-        raise MissingInputError(f"no such file or folder: {source}")
-    registry_path = _find_registry(registry, source)
-    if registry_path is None:
-        click.echo("kg: warning: no entity registry found; every entity will be proposed as new", err=True)
-    suffix = ".facts.json" if fmt == "json" else ".facts.yaml"
-    if source.is_dir():
-        if out is None:
-            raise UsageError("a folder needs -o DIR for the drafts (they would otherwise overwrite reviewed sheets)")
-        paths = documents_in(source)
-        if not paths:
-            raise MissingInputError(f"no documents (*.txt, *.md, *.html) in {source}")
-    else:
-        paths = [source]
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        if not force:
-            clash = [out / (p.stem + suffix) for p in paths if (out / (p.stem + suffix)).exists()]
-            if clash:
-                raise UsageError(f"{clash[0]} exists (and {len(clash) - 1} more); use --force to replace drafts"
-                                 if len(clash) > 1 else f"{clash[0]} exists; use --force to replace it")
+    def say(kind: str, text: str) -> None:
+        lead = "\n" if out is not None and kind != "warning" else ""
+        click.echo(f"{lead}kg: {kind}: {text}", err=True)
+
+    def bar(results, length):
+        return click.progressbar(results, length=length, label="drafting", file=sys.stderr, show_pos=True)
+
+    report = extract_drafts(source, out, fmt=fmt, reference_date=reference_date, registry=registry, jobs=jobs,
+                            force=force, say=say, progress=bar)
     if out is None:
-        from ..extract.batch import draft_one
-
-        result = draft_one(source, str(registry_path) if registry_path else None, reference_date, fmt, raise_errors=True)
-        if result.note:
-            click.echo(f"kg: note: {safe(str(source))}: {result.note}", err=True)
-        click.echo(result.sheet + (proposals_as_comments(result.proposals) if fmt == "yaml" else ""), nl=False)
+        click.echo(report.text, nl=False)
         return
-    results = draft_many(paths, str(registry_path) if registry_path else None, reference_date, fmt, jobs)
-    failed = 0
-    written = 0
-    facts = 0
-    with click.progressbar(results, length=len(paths), label="drafting", file=sys.stderr,
-                           show_pos=True) if len(paths) > 1 else _single(results) as bar:
-        for result in bar:
-            if result.error:
-                failed += 1
-                click.echo(f"\nkg: error: {result.error}", err=True)
-                continue
-            if result.note:
-                click.echo(f"\nkg: note: {safe(str(result.path))}: {result.note}", err=True)
-            _write(out / (result.stem + suffix), result.sheet)
-            if result.proposals:
-                _write(out / (result.stem + ".entities.yaml"), result.proposals)
-            written += 1
-            facts += result.facts
-    if fmt == "yaml" and written > 1:
-        from ..extract.batch import separate_clashing_ids
-
-        sheets = {out / (p.stem + suffix): p for p in paths if (out / (p.stem + suffix)).exists()}
-        separate_clashing_ids(sheets, str(registry_path) if registry_path else None)
-    click.echo(f"drafted {facts} facts from {written} document(s) into {out}/"
-               + (f"; {failed} document(s) could not be read" if failed else ""), err=True)
-    if failed:
+    click.echo(report.summary(), err=True)
+    if report.failed:
         sys.exit(1)
-
-
-class _single:
-    """A stand-in for the progress bar when there is one document."""
-
-    def __init__(self, it):
-        self.it = it
-
-    def __enter__(self):
-        return self.it
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _write(path: Path, text: str) -> None:
-    from ..core.serialize import atomic_write
-
-    atomic_write(path, text)
 
 
 @click.command("eval")
