@@ -8,9 +8,14 @@ a notebook user asking for the page gets the same page the command draws.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .builder.build import BuildResult
 from .builder.build import build as build_store
+from .core.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .views.selection import View
 
 
 def build(raw: str | Path = "raw", out: str | Path = "build", *, full: bool = False, files: bool = False,
@@ -41,3 +46,18 @@ def build_report(result: BuildResult, raw: str | Path, out: str | Path) -> list[
     lines.append(f"  page       {page} (open it in a browser; it needs no network)" if result.page is not None else
                  f"  page       not redrawn: `kg viz --build {out}` draws {page} for this build (or `kg build --page`)")
     return lines
+
+
+def export_graph(fmt: str, source, output: str | Path | None = None, *, view: View | None = None, events: bool = True,
+           with_ontology: bool = False) -> list[Path]:
+    """The whole of `kg export`: the graph as RDF (kg.store.export) or the ties in ``view`` as a network
+    (kg.views.network: graphml, gexf, csv) to ``output``, standard output when None. A view narrows
+    networks only; RDF always carries the whole graph. Returns the files written."""
+    from .store.export import export_rdf
+    from .views.network import NETWORK_FORMATS, export_network
+
+    if fmt in NETWORK_FORMATS:
+        return export_network(fmt, source, output, view, events=events)
+    if view is not None and (view.focus or view.dyad or view.since or view.until or view.types):
+        raise UsageError("--focus, --dyad, --since, --until and --types apply to graphml, gexf and csv")
+    return export_rdf(fmt, source, output, with_ontology=with_ontology)

@@ -103,21 +103,6 @@ def check(build_dir: Path, as_json: bool, **options):
     click.echo(f"{len(conflicts)} conflict{'' if len(conflicts) == 1 else 's'}")
 
 
-# Result formats written row by row as the engine gives them, never held whole (by pyoxigraph's
-# own serializer: kg.sparql.results.write_native).
-STREAMED_FORMATS = ("csv", "tsv", "xml", "json")
-
-
-def _parse_bindings(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--bind takes name=value, not {item!r}")
-        out[name.strip().lstrip("$?")] = value
-    return out
-
-
 @main.command()
 @click.argument("query", required=False)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
@@ -148,38 +133,15 @@ def query(query, list_queries, bindings, fmt, show, timeout, allow_service, buil
         kg query arms-transfers -f csv
         kg query 'SELECT ?s WHERE { ?s kg:memberOf kgr:sco }'
     """
-    from .sparql.named import named_queries, prepare, resolve_query, stream
-    from .sparql.results import wikidata_links, write_graph, write_results
+    from .sparql.answer import answer, listing, parse_bindings
 
     if list_queries:
-        for name, q in named_queries().items():
-            params = " ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
-            click.echo(f"{name:<22} {q.title}")
-            if params:
-                click.echo(f"{'':<22} parameters: {params}")
+        click.echo(listing(), nl=False)
         return
     if not query:
         raise UsageError("give a query (a name from --list, a .rq file or SPARQL text), or --list")
-    named = resolve_query(query)
-    store = open_store(build_dir, **server)
-    if show:
-        click.echo(prepare(named, store, _parse_bindings(bindings)))
-        return
-    out = sys.stdout
-
-    def write(result) -> None:  # in the query's worker thread, rows taken as they are written
-        if result.kind == "graph":
-            write_graph(result, out, fmt or "ttl")
-            return
-        if fmt in formats.names("rdf") and fmt not in formats.names("results"):
-            raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
-        if (fmt or "table") not in STREAMED_FORMATS:  # a table is measured: rows held
-            result.rows, result.engine = list(result.rows), None
-        links = wikidata_links(store, result) if (fmt or "table") == "table" and result.kind == "select" else None
-        write_results(result, out, fmt or "table", links=links)
-        out.flush()
-
-    stream(named, store, _parse_bindings(bindings), write, timeout=timeout, allow_service=allow_service)
+    answer(query, lambda: open_store(build_dir, **server), sys.stdout, bindings=parse_bindings(bindings), fmt=fmt,
+           show=show, timeout=timeout, allow_service=allow_service)
 
 
 @main.command()
@@ -213,30 +175,11 @@ def export(fmt, output, with_ontology, build_dir, events, store_url, update_url,
         kg export --format csv -o gephi/ --no-events
         kg export --format graphml --dyad Pakistan Russia -o pk-ru.graphml
     """
-    from .views.network import NETWORK_FORMATS, export_network
+    from .api import export_graph
 
     source = open_store(build_dir, store_url, update_url, gsp_url, user, in_memory)
-    if fmt in NETWORK_FORMATS:
-        out = output if output is not None else sys.stdout
-        written = export_network(fmt, source, out, make_view(**view), events=events)
-        for path in written:
-            click.echo(f"wrote {path}", err=True)
-        return
-
-    if any(view.get(k) for k in ("focus", "dyad", "since", "until", "types")):
-        raise UsageError("--focus, --dyad, --since, --until and --types apply to graphml, gexf and csv")
-    if output is not None and output.is_dir():
-        raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
-    from .store.export import export as run_export
-
-    if output is None:
-        sys.stdout.flush()
-        stdout = sys.stdout.buffer  # RDF is bytes, written as Oxigraph serializes it
-        run_export(fmt, source, stdout, with_ontology=with_ontology)
-        stdout.flush()
-    else:
-        run_export(fmt, source, output, with_ontology=with_ontology)
-        click.echo(f"wrote {output}", err=True)
+    for path in export_graph(fmt, source, output, view=make_view(**view), events=events, with_ontology=with_ontology):
+        click.echo(f"wrote {path}", err=True)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -67,3 +68,18 @@ def load_dataset(build: str | Path = "build"):
     ds = Dataset()
     ds.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
     return ds
+
+
+def export_rdf(fmt: str, source, output: str | Path | None = None, *, with_ontology: bool = False) -> list[Path]:
+    """`kg export`'s RDF half: write ``fmt`` to the file ``output`` (replaced atomically), or to standard
+    output as bytes when None. Returns the files written."""
+    if output is not None and Path(output).is_dir():
+        raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
+    if output is not None:
+        export(fmt, source, output, with_ontology=with_ontology)
+        return [Path(output)]
+    sys.stdout.flush()
+    stdout = sys.stdout.buffer  # RDF is bytes, written as Oxigraph serializes it
+    export(fmt, source, stdout, with_ontology=with_ontology)
+    stdout.flush()
+    return []
