@@ -460,17 +460,7 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
     new_ids: set[str] = set()
     against_diff = None
     if against is not None:
-        old_store = open_side(against)
-        full = run_diff(old_store, store)
-        full.old, full.new = str(against), str(source) if isinstance(source, (str, Path)) else "this build"
-        old_ties = load_ties(old_store)
-        try:
-            old_ids = {f.id for f in dyad(old_ties, first.id, second.id).facts}
-        except KGError:  # an entity the old build did not know: nothing of this dyad was there
-            old_ids = set()
-        ids = {f.id for f in found.facts}
-        entity_ids = {e for f in found.facts for e in f.participants}
-        against_diff = _dyad_diff(full, ids, old_ids, entity_ids)
+        against_diff = _against_diff(store, source, against, first.id, second.id, found.facts)
         new_ids = {f.id for f in against_diff.facts_added} | {c.id for c in against_diff.facts_changed}
     elif since_date is not None:
         new_ids = {f.id for f in found.facts if f.overlaps(since_date, None)}
@@ -478,6 +468,29 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
     ctx = _Context(ties, snap, first.id, first.name, second.name, found.facts, found.common, since_date, new_ids, docs,
                    _grades(store, found.facts))
     title = f"{first.name} – {second.name}"
+    stamp = _stamp(store, found, generated, until=until, since=since, against=against)
+    body = _body(ctx, found, title, stamp, (first.id, second.id), until=until, since=since, notes=notes,
+                 against_diff=against_diff)
+    return BriefPage(_page(title, body, docs), title, len(found.facts))
+
+
+def _against_diff(store, source, against, first_id: str, second_id: str, facts: list[Fact]) -> Diff:
+    """What changed in the dyad since the build ``against`` (kg diff, narrowed to the dyad's facts and entities)."""
+    old_store = open_side(against)
+    full = run_diff(old_store, store)
+    full.old, full.new = str(against), str(source) if isinstance(source, (str, Path)) else "this build"
+    old_ties = load_ties(old_store)
+    try:
+        old_ids = {f.id for f in dyad(old_ties, first_id, second_id).facts}
+    except KGError:  # an entity the old build did not know: nothing of this dyad was there
+        old_ids = set()
+    ids = {f.id for f in facts}
+    entity_ids = {e for f in facts for e in f.participants}
+    return _dyad_diff(full, ids, old_ids, entity_ids)
+
+
+def _stamp(store, found, generated: str | None, *, until, since, against) -> str:
+    """The line under the title: when, from what, for which dates, and how many facts."""
     scope = []
     if until:
         scope.append(f"as of {until}")
@@ -486,9 +499,14 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
     if against is not None:
         scope.append(f"changes since the build in {against}")
     generated = generated or _dt.date.today().isoformat()
-    stamp = f"Brief generated {generated} from {getattr(store, 'source', '') or 'the graph'}" + (
+    return f"Brief generated {generated} from {getattr(store, 'source', '') or 'the graph'}" + (
         f" ({'; '.join(scope)})" if scope else "") + f". {len(found.facts)} facts: {len(found.between)} between them, " \
         f"{len(found.facts) - len(found.between)} on common ground."
+
+
+def _body(ctx: _Context, found, title: str, stamp: str, ids: tuple[str, str], *, until, since, notes: list[str],
+          against_diff: Diff | None) -> list[str]:
+    """The page's sections, in order, as HTML."""
     body = [f'<header class="brief-head"><h1>{_e(title)}</h1><div class="meta">{_e(stamp)}</div>'
             '<nav class="toc"><a href="#summary-h">Summary</a><a href="#standing">Standing ties</a>'
             '<a href="#timeline">Timeline</a><a href="#graph">Graph</a><a href="#evidence">Evidence</a>'
@@ -496,20 +514,26 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
             '<h2 id="summary-h">Summary</h2>']
     if not found.facts:
         body.append(f'<p class="empty" id="summary" data-total="0">The graph holds no facts that tie '
-                    f'{_e(first.name)} and {_e(second.name)}'
+                    f'{_e(ctx.a_name)} and {_e(ctx.b_name)}'
                     f'{" as of " + _e(until) if until else ""}: nothing between them, and no common ground '
                     "of their own (an organization both belong to, a treaty both stand towards).</p>")
     else:
         body.append(_summary(ctx))
         body.append(f'<h2 id="standing">Standing ties</h2>{_standing(ctx)}')
         body.append(f'<h2 id="timeline">Timeline</h2>{_timeline(ctx)}')
-        body.append(f'<h2 id="graph">Graph</h2>{_graph_svg(ctx, first.id, second.id)}')
+        body.append(f'<h2 id="graph">Graph</h2>{_graph_svg(ctx, *ids)}')
         body.append(f'<h2 id="evidence">Evidence</h2>{_evidence(ctx)}')
     body.append(f'<h2 id="sources">Sources</h2>{_sources(ctx)}')
     if notes and found.facts:
         body.append("".join(f'<p class="meta">{_e(n)}</p>' for n in notes))
     body.append(f'<h2 id="changes">What changed</h2>'
                 f'{_changes(ctx, str(since) if since else None, against_diff)}')
+    return body
+
+
+def _page(title: str, body: list[str], docs) -> str:
+    """The whole HTML document: the sections, the reader pane, the documents' text, the script and style
+    inline under a Content-Security-Policy that lets nothing else load."""
     reader = ('<aside id="reader" class="hidden" aria-label="Document reader"><header>'
               '<button id="reader-close" type="button" aria-label="Close">×</button>'
               '<h2 id="reader-title"></h2><div class="meta" id="reader-meta"></div></header>'
@@ -520,7 +544,7 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
         "img-src 'none'", "font-src 'none'", "connect-src 'none'", "media-src 'none'", "object-src 'none'",
         "frame-src 'none'", "worker-src 'none'", "manifest-src 'none'", "base-uri 'none'", "form-action 'none'",
     ])
-    page = "".join([
+    return "".join([
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n",
         "<meta name=\"referrer\" content=\"no-referrer\">\n",
@@ -530,7 +554,6 @@ def render_brief(source, a: str, b: str, *, since=None, until=None, against=None
         f"\n<script type=\"application/json\" id=\"kg-docs\">{script_json(docs)}</script>\n",
         f"<script>{js}</script>\n</body>\n</html>\n",
     ])
-    return BriefPage(page, title, len(found.facts))
 
 
 def _grades(store, facts: list[Fact]) -> dict[str, list[str]]:
