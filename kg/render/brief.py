@@ -40,6 +40,7 @@ from typing import TextIO
 from ..core.errors import KGError
 from ..core.namespaces import KGR, sparql_prefixes
 from ..core.serialize import atomic_write
+from ..sparql.named import internal_query
 from ..store.local import Store
 from ..views.changes import Diff, FactRecord, Snapshot, diff as run_diff, open_side, snapshot
 from ..views.selection import View, dyad, select, side
@@ -563,9 +564,7 @@ def _grades(store, facts: list[Fact]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {f.id: [f"grade {f.grade}"] if f.grade else [] for f in facts}
     labels = {}
     conflicts: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # fact id -> (kind, reason, other iri)
-    result = store.execute(sparql_prefixes() + """
-        SELECT ?c ?kind ?reason ?f ?label WHERE { ?c a kg:Conflict ; kg:conflictKind ?kind ;
-          kg:conflictReason ?reason ; kg:conflictingFact ?f . ?f rdfs:label ?label } ORDER BY ?c ?f""")
+    result = store.execute(sparql_prefixes() + internal_query("brief-conflicts").text)
     members: dict[str, list[str]] = defaultdict(list)
     for c, kind, reason, f, label in result.rows:
         members[c.value].append(f.value)

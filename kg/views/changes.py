@@ -244,8 +244,11 @@ def _change_words(ch: FieldChange) -> str:
 
 # ---------------------------------------------------------------- reading a build
 
-def _rows(store, body: str) -> list[dict]:
-    result = store.execute(sparql_prefixes() + body)
+def _rows(store, name: str) -> list[dict]:
+    """Rows of kg/queries/internal/NAME.rq as dicts of terms (None where unbound)."""
+    from ..sparql.named import internal_query
+
+    result = store.execute(sparql_prefixes() + internal_query(name).text)
     return [dict(zip(result.variables, row)) for row in result.rows]
 
 
@@ -274,8 +277,7 @@ def snapshot(store) -> Snapshot:
     import pyoxigraph as ox
 
     names: dict[str, str] = {}
-    for row in _rows(store, "SELECT ?x ?l ?pref WHERE { { ?x skos:prefLabel ?l BIND(1 AS ?pref) } "
-                            "UNION { ?x rdfs:label ?l BIND(0 AS ?pref) } } ORDER BY DESC(?pref) ?l"):
+    for row in _rows(store, "changes-names"):
         names.setdefault(row["x"].value, row["l"].value)
 
     def show(term) -> str:
@@ -284,21 +286,19 @@ def snapshot(store) -> Snapshot:
         return term.value
 
     entities: dict[str, EntityRecord] = {}
-    for row in _rows(store, """SELECT ?e ?cls ?name WHERE { ?e a ?cls ; skos:prefLabel ?name .
-                               ?cls rdfs:subClassOf+ kg:Entity } ORDER BY ?e ?cls"""):
+    for row in _rows(store, "changes-entities"):
         eid = _short_id(row["e"].value, "")
         entities.setdefault(eid, EntityRecord(eid, row["name"].value, _local(row["cls"].value)))
-    for row in _rows(store, "SELECT ?e ?alias WHERE { ?e skos:altLabel|kg:acronym ?alias } ORDER BY ?e ?alias"):
+    for row in _rows(store, "changes-aliases"):
         eid = _short_id(row["e"].value, "")
         if eid in entities and row["alias"].value not in entities[eid].aliases:
             entities[eid].aliases.append(row["alias"].value)
 
     kinds: dict[str, tuple[str, str, str]] = {}  # fact IRI -> (sheet type, label, date label)
-    for row in _rows(store, """SELECT ?f ?key ?label ?date WHERE { ?f a ?cls ; rdfs:label ?label ;
-                               kg:dateLabel ?date . ?cls kg:sheetType ?key }"""):
+    for row in _rows(store, "changes-fact-kinds"):
         kinds[row["f"].value] = (row["key"].value, row["label"].value, row["date"].value)
     fields: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in _rows(store, "SELECT ?f ?p ?o WHERE { ?f a ?cls . ?cls kg:sheetType ?key . ?f ?p ?o }"):
+    for row in _rows(store, "changes-fact-fields"):
         f, p, o = row["f"].value, row["p"].value, row["o"]
         if p in _SKIP or (isinstance(o, ox.NamedNode) and o.value.startswith(f + "/")):
             continue
@@ -306,15 +306,12 @@ def snapshot(store) -> Snapshot:
         is_entity = isinstance(o, ox.NamedNode) and _short_id(o.value, "") in entities
         fields[f][("@" if is_entity else "") + _local(p)].add(show(o))
     nested: dict[tuple[str, str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in _rows(store, """SELECT ?f ?p ?n ?q ?o WHERE { ?f a ?cls . ?cls kg:sheetType ?key . ?f ?p ?n .
-                               FILTER (isIRI(?n) && STRSTARTS(STR(?n), CONCAT(STR(?f), "/"))) ?n ?q ?o .
-                               FILTER (?q != rdf:type) }"""):
+    for row in _rows(store, "changes-nested-fields"):
         nested[(row["f"].value, row["p"].value, row["n"].value)][_local(row["q"].value)].append(show(row["o"]))
     for (f, p, _n), parts in nested.items():
         fields[f][_local(p)].add("; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in sorted(parts.items())))
     citing: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, """SELECT ?f ?quote ?doc WHERE { ?f prov:wasDerivedFrom ?c .
-                               ?c kg:quote ?quote ; prov:wasQuotedFrom ?doc }"""):
+    for row in _rows(store, "changes-quotes"):
         f, doc = row["f"].value, row["doc"].value
         if f in kinds:
             fields[f]["quote"].add(f"“{' '.join(row['quote'].value.split())}” ({_short_id(doc, 'doc/')})")
@@ -328,7 +325,7 @@ def snapshot(store) -> Snapshot:
 
     documents: dict[str, DocumentRecord] = {}
     doc_fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in _rows(store, "SELECT ?d ?p ?o WHERE { ?d a kg:SourceDocument ; ?p ?o } ORDER BY ?d ?p ?o"):
+    for row in _rows(store, "changes-documents"):
         did = _short_id(row["d"].value, "doc/")
         documents.setdefault(did, DocumentRecord(did, did))
         if row["p"].value != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
