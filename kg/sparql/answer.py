@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, TextIO
 from ..core import formats
 from ..core.errors import UsageError
 from ..store.result import QueryResult
-from ..store.source import Source
+from ..store.source import Source, SourceLike, open_source
 
 # Result formats written row by row as the engine gives them, never held whole (by pyoxigraph's
 # own serializer: kg.sparql.results.write_native).
@@ -43,21 +43,22 @@ def parse_bindings(values: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def answer(query: str, source: Source | Callable[[], Source], out: TextIO, *, bindings: dict[str, str] | None = None,
+def answer(query: str, source: SourceLike | Callable[[], Source], out: TextIO, *, bindings: dict[str, str] | None = None,
            fmt: str | None = None, show: bool = False, timeout: str | float | None = None, allow_service: bool = False) -> None:
     """Run ``query`` (a named query, a .rq file or SPARQL text) on ``source`` and write the answer to ``out``.
 
     ``fmt`` is a result format (table by default) for SELECT and ASK, an RDF
     format (Turtle by default) for CONSTRUCT and DESCRIBE. With ``show`` the
     query text, parameters filled in, is written instead of its answer.
-    ``source`` may be a function that opens it, called once the query is
-    found (so a misspelt query is reported before a missing build).
+    ``source`` is a build folder, a Store or a RemoteStore, or a function that
+    opens one, called once the query is found (so a misspelt query is reported
+    before a missing build).
     """
     from .named import prepare, resolve_query, stream
     from .results import wikidata_links, write_graph, write_results
 
     named = resolve_query(query)
-    store: Any = source() if callable(source) else source  # prepare() types it as a local Store
+    store: Any = source() if callable(source) else open_source(source)  # prepare() types it as a local Store
     if show:
         out.write(prepare(named, store, bindings) + "\n")
         return
