@@ -268,3 +268,19 @@ def test_incremental_conflicts_and_grades_equal_full(raw_copy, tmp_path):
         for suffix in (".txt", ".facts.yaml"):
             (raw_copy / (name + suffix)).unlink()
     assert _same_as_full(raw_copy, out, tmp_path, "c5").conflicts == []
+
+
+def test_a_damaged_registry_cache_is_read_again_from_the_registry(raw_copy, tmp_path):
+    """The registry as the last build read it is reused only whole and for the same global digest."""
+    from kg.builder.build import REGISTRY_CACHE
+
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    cache = out / "current" / REGISTRY_CACHE
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    assert data["global"] and any(e["id"] == "pakistan" for e in data["entities"])
+    cache.write_text('{"global": "' + data["global"] + '", "entities": [{"id": 1}]}', encoding="utf-8")
+    (raw_copy / "020_other.txt").write_text(
+        "---\ntitle: Deliveries\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
+        "Russia delivered two Mi-35M helicopters to Pakistan.\n", encoding="utf-8")
+    assert _same_as_full(raw_copy, out, tmp_path, "full").rebuilt == ["020_other"]

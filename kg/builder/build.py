@@ -45,7 +45,7 @@ from ..sources.factsheet import Fact, document_of_sheet, read_sheet, sheet_path_
 from ..sources.inventory import inventory
 from ..sources.rawfiles import read_source
 from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri, graph_iri
-from ..sources.registry import Registry, load_registry
+from ..sources.registry import Entity, Registry, load_registry
 from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write, write_store_files
 from ..store import publish
@@ -54,6 +54,7 @@ from .validate import check_store, compile_shapes
 
 REGISTRY_FILE = "entities.yaml"
 MANIFEST = "manifest.json"
+REGISTRY_CACHE = "registry.json"  # the registry as read, for the next build (see _cached_registry)
 FLUSH_QUADS = 500_000  # quads held before a bulk load: bounds memory, keeps the loader's calls few
 STORE_DIR = "store"
 ONTOLOGY_GRAPH = KGR["graph/ontology"]
@@ -198,10 +199,10 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
         qualifier = sources.qualifiers[d.qualifier]
         add(node, KG.dateQualifier, _iri(qualifier))
         used.add(qualifier)
-    if d.earliest() is not None:
-        add(node, KG.earliestDate, _lit(d.earliest().isoformat(), XSD + "date"))
-    if d.latest() is not None:
-        add(node, KG.latestDate, _lit(d.latest().isoformat(), XSD + "date"))
+    if (earliest := d.earliest()) is not None:
+        add(node, KG.earliestDate, _lit(earliest.isoformat(), XSD + "date"))
+    if (latest := d.latest()) is not None:
+        add(node, KG.latestDate, _lit(latest.isoformat(), XSD + "date"))
 
     role_values: dict[str, list] = {}
     participants: set = set()
@@ -310,8 +311,9 @@ ENTITY_PROPS = {
 CONCEPT_PROPS = (RDF_TYPE, RDFS + "label", SKOS + "prefLabel", SKOS + "notation", SKOS + "inScheme")
 
 
-def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -> list[ox.Quad]:
-    """The registry graph: the entities the facts name (and those they refer to) and the concepts used."""
+def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -> tuple[list[ox.Quad], int]:
+    """The registry graph: the entities the facts name (and those they refer to) and the concepts used;
+    and how many entities it holds."""
     registry, schema = sources.registry, sources.schema
     graph = _iri(REGISTRY_GRAPH)
     wanted = set(entity_ids)
@@ -351,6 +353,7 @@ def registry_quads(sources: Sources, entity_ids: set[str], concepts: set[str]) -
     for concept in sorted(concepts):
         for p in CONCEPT_PROPS:
             for o in sorted(schema.ontology.objects(URIRef(concept), URIRef(p)), key=str):
+                obj: ox.Literal | ox.NamedNode
                 if isinstance(o, RLiteral):
                     obj = ox.Literal(str(o), language=o.language) if o.language else _lit(str(o), str(o.datatype) if o.datatype else None)
                 else:
@@ -605,7 +608,10 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     if not raw.is_dir():
         raise MissingInputError(f"no such folder: {raw}")
     schema = load_schema()
-    registry = load_registry(raw / REGISTRY_FILE, schema)
+    global_digest = _global_digest(raw)
+    registry = None if full else _cached_registry(out, raw / REGISTRY_FILE, global_digest)
+    if registry is None:
+        registry = load_registry(raw / REGISTRY_FILE, schema)
     sources = sources_for(schema, registry)
     found = inventory(raw)
     doc_paths = found.documents
@@ -626,7 +632,6 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     named = {e.path for e in problems}
     doc_paths = [p for p in doc_paths if str(p) not in named]
 
-    global_digest = _global_digest(raw)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -791,6 +796,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
         _write_names(store, folder, None if registry_changed else prev_folder)
+        _write_registry_cache(folder, sources.registry, global_digest)
         written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
         # The summary last: a build folder with a summary is complete.
         # Compact, so that json's C encoder writes it (indenting falls back to Python: 3 s at 1M).
@@ -858,6 +864,28 @@ def _unchanged(out: Path, folder: Path, data: dict, drafts: int, notes: list[str
         return None
 
 
+def _cached_registry(out: Path, path: Path, global_digest: str) -> Registry | None:
+    """The registry as the current build read it (REGISTRY_CACHE), if nothing it depends on has changed
+    since: entities.yaml, the ontology and kg's code are all in the global digest. Reading the YAML
+    with line numbers costs about 12 s for the registry of a 1M-triple graph; this, a fraction of it."""
+    folder = publish.current(out)
+    if folder is None:
+        return None
+    try:
+        data = json.loads((folder / REGISTRY_CACHE).read_text(encoding="utf-8"))
+        if data.get("global") != global_digest:
+            return None
+        return Registry({e["id"]: Entity(**e) for e in data["entities"]}, path)
+    except (OSError, ValueError, TypeError, KeyError, KGError):
+        return None  # no cache, or a damaged one: the registry is read from its file
+
+
+def _write_registry_cache(folder: Path, registry: Registry, global_digest: str) -> None:
+    entities = [vars(e) for e in registry.entities.values()]
+    atomic_write(folder / REGISTRY_CACHE, json.dumps({"global": global_digest, "entities": entities},
+                                                     ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
 def _write_names(store: ox.Store, folder: Path, previous: Path | None) -> None:
     """The index of entity names (kg.store.local.NAMES_FILE), so that a command looks a name up in a
     dictionary instead of scanning every label. It depends only on the registry graph: when that is
@@ -923,6 +951,7 @@ def _count_union(store: ox.Store) -> int:
     result = store.query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
         f"FILTER (?g != <{ONTOLOGY_GRAPH}>) }} }}")
+    assert isinstance(result, ox.QuerySolutions)
     return int(next(iter(result))["n"].value)
 
 
