@@ -133,20 +133,26 @@ def _candidates(var: str = "?f") -> str:
 
 def _facts(store, iris: Iterable[str] | None = None) -> dict[str, _Fact]:
     """The facts that can conflict: every one in the store, or only those of ``iris``."""
-    only = ""
+    values = ""
     if iris is not None:
         wanted = sorted(iris)
         if not wanted:
             return {}
-        only = "VALUES ?f { " + " ".join(f"<{i}>" for i in wanted) + " }"
+        values = "VALUES ?f { " + " ".join(f"<{i}>" for i in wanted) + " }"
+
+    def scope(body: str) -> str:
+        """The body over every fact, or over those given one at a time (Oxigraph's LATERAL): a join of
+        the given facts with the body would evaluate the body over every fact first."""
+        return f"{values} LATERAL {{ {body} }}" if values else body
+
+    typed = f"?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}"
     facts: dict[str, _Fact] = {}
-    for r in _rows(store, f"""
-            SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie WHERE {{ {only}
-              ?f a ?cls ; rdfs:label ?label ; kg:dateLabel ?date . ?cls kg:sheetType ?type . {_candidates()}
+    main = f"""{typed} ?f rdfs:label ?label ; kg:dateLabel ?date .
               OPTIONAL {{ ?f kg:earliestDate ?e }} OPTIONAL {{ ?f kg:latestDate ?l }} OPTIONAL {{ ?f kg:dateQualifier ?q }}
               OPTIONAL {{ ?f kg:planned ?planned }} OPTIONAL {{ ?f kg:denied ?denied }} OPTIONAL {{ ?f kg:grade ?grade }}
-              OPTIONAL {{ ?f kg:quantity ?quantity }} OPTIONAL {{ ?f kg:treatyStatus/kg:impliesPredicate ?tie }}
-            }} ORDER BY ?f"""):
+              OPTIONAL {{ ?f kg:quantity ?quantity }} OPTIONAL {{ ?f kg:treatyStatus/kg:impliesPredicate ?tie }}"""
+    for r in _rows(store, "SELECT ?f ?type ?label ?date ?e ?l ?q ?planned ?denied ?grade ?quantity ?tie "
+                          f"WHERE {{ {scope(main)} }} ORDER BY ?f"):
         if r["f"] in facts:
             continue
         facts[r["f"]] = _Fact(
@@ -154,13 +160,11 @@ def _facts(store, iris: Iterable[str] | None = None) -> dict[str, _Fact]:
             r["q"] is not None, r["planned"] in ("true", "1"), r["denied"] in ("true", "1"), r["grade"] or "",
             quantity=r["quantity"], status_tie=r["tie"])
     docs: dict[str, set] = {}
-    for r in _rows(store, f"""SELECT DISTINCT ?f ?doc WHERE {{ {only} ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
-                                ?f prov:wasDerivedFrom/prov:wasQuotedFrom ?doc }}"""):
+    for r in _rows(store, f"SELECT DISTINCT ?f ?doc WHERE {{ {scope(typed + ' ?f prov:wasDerivedFrom/prov:wasQuotedFrom ?doc')} }}"):
         docs.setdefault(r["f"], set()).add(r["doc"])
-    values = " ".join(f"kg:{p}" for p in ROLE_PROPS)
+    props = " ".join(f"kg:{p}" for p in ROLE_PROPS)
     roles: dict[str, dict[str, set]] = {}
-    for r in _rows(store, f"""SELECT ?f ?p ?o WHERE {{ {only} ?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}
-                                VALUES ?p {{ {values} }} ?f ?p ?o }}"""):
+    for r in _rows(store, f"SELECT ?f ?p ?o WHERE {{ {scope(typed + f' VALUES ?p {{ {props} }} ?f ?p ?o')} }}"):
         roles.setdefault(r["f"], {}).setdefault(r["p"].rsplit("#", 1)[-1], set()).add(r["o"])
     for iri, fact in facts.items():
         fact.docs = frozenset(docs.get(iri, ()))
