@@ -41,7 +41,14 @@ SPEECH_VERBS = (
     r"argued|pointed\s+out|maintained|confirmed|confirms|denied|denies|acknowledged|promised|pledged|vowed|"
     r"termed|described|accused|rejected|was\s+quoted\s+as\s+saying|according\s+to|stating|saying|appreciated|"
     r"hoped|hopes|talked\s+about|spoke\s+about|(?:was|were)\s+of\s+the\s+view|concluded\s+(?:with\s+(?:the\s+)?remarks\s+)?that|"
-    r"concluded\s+by\s+saying|deliberated\s+on|recalled|lauded|commended|thanked|assured|agreed\s+that")
+    r"concluded\s+by\s+saying|deliberated\s+on|recalled|lauded|commended|thanked|assured|agreed\s+that|"
+    # reporting verbs of news English beyond "said": claims, complaints, warnings, denials, assertions
+    r"claims|claim|complained|complains|insists|argues|maintains|asserted|asserts|alleged|alleges|charged|"
+    r"contended|contends|admitted|admits|conceded|concedes|cautioned|cautions|predicted|predicts|"
+    r"acknowledges|announces|reiterates|recalls|explains|observes|remarks|pledges|vows|"
+    r"threatened(?=\s+(?:\w+\s+){0,3}?(?:to|that)\b)|threatens(?=\s+(?:\w+\s+){0,3}?(?:to|that)\b)|"
+    # "called Taiwan a great friend": calling something a name is saying it
+    r"called(?=\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+(?:an?|the|its|their|his|her|our)\s)")
 _VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _CONTINUE = {"added", "adds", "continued", "went on"}
 _REPORTING = {"said", "says", "say", "told", "tells", "added", "adds", "stated", "announced", "announces", "confirmed",
@@ -185,11 +192,18 @@ class SpeechReader:
         if re.search(r"[”\"]\s*,?\s*$", plain.rstrip()[-3:] if plain.strip() else ""):
             return [], None
         cands = [m for m in s.mentions if m.end <= vpos and self._actor(m)]
+        if len(cands) >= 2 and cands[-1].type == "State" and cands[-2].type == "Person" \
+                and re.fullmatch(r"\s+of\s+(?:the\s+)?", ctx.text[cands[-2].end:cands[-1].start]):
+            # "Foreign Minister Lars Ekholm of Sweden warned": the person, not the state named after
+            of_end = {id(cands[-2]): cands.pop().end}
+        else:
+            of_end = {}
         for k, head in enumerate(reversed(cands[-4:])):
-            gap = ctx.text[head.end:vpos]
-            if k == 0 and head.type == "State" and _QUALIFIED.match(gap) and not _ADVERBS.match(gap):
+            gap = ctx.text[of_end.get(id(head), head.end):vpos]
+            qualified = _QUALIFIED.match(gap)
+            if k == 0 and head.type == "State" and qualified and not _ADVERBS.match(gap):
                 # "Malawi's foreign minister said", "Iranian state media said": the state qualifies the speaker.
-                noun = _QUALIFIED.match(gap).group(1).strip()
+                noun = qualified.group(1).strip()
                 if _MEDIA_HEAD.search(noun + " "):
                     return [], None
                 if _BODY.search(noun):
@@ -228,8 +242,9 @@ class SpeechReader:
         if _ORG_REF.search(before):
             org = ctx.before(vpos, lambda m: m.type == "InternationalOrganization", 1)
             return org, None
-        if _PRONOUN.search(before):
-            pron = _PRONOUN.search(before).group(1).lower()
+        pronoun = _PRONOUN.search(before)
+        if pronoun:
+            pron = pronoun.group(1).lower()
             if pron == "they":
                 return [], None
             if self.last is not None and s.idx - self.last.sentence <= 3:
@@ -240,6 +255,21 @@ class SpeechReader:
             holder = self._people_before(vpos)
             return ([holder], None) if holder is not None else ([], None)
         return [], None
+
+    def _document_author(self, s: Sent) -> list[Mention]:
+        """Who issued the statement a sentence cites ("..., said the statement"): the actor named with
+        the statement in one of the two sentences before ("The ministry issued a statement ...")."""
+        for prev in reversed(self.ctx.sents[max(0, s.idx - 2):s.idx]):
+            doc = re.search(r"\b(?:statement|communiqu[eé]|press\s+release|declaration)\b", prev.text)
+            if doc is None:
+                continue
+            at = prev.start + doc.start()
+            actors = [m for m in prev.mentions if self._actor(m)]
+            before = [m for m in actors if m.end <= at]
+            pick = before[-1] if before else next((m for m in actors if m.start > at), None)
+            if pick is not None:
+                return [self.ctx.state(pick) or pick] if pick.type != "Person" and pick.country else [pick]
+        return []
 
     def _speaker_after(self, s: Sent, vend: int) -> list[Mention]:
         """", said Mr Jonson", "," says the President": the inverted subject."""
@@ -269,10 +299,24 @@ class SpeechReader:
             speakers: list[Mention] = []
             as_written = None
             if verb == "according to":
-                at = vend + len(re.match(r"\s*(?:the\s+)?", ctx.text[vend:]).group(0))
+                at = vend + _match_len(r"\s*(?:the\s+)?", ctx.text[vend:])
                 hit = [m for m in s.mentions if at <= m.start <= at + 2 and self._actor(m)]
                 if hit and hit[0].type != "State":
                     speakers = hit[:1]
+            elif re.match(r"\s+by\s+", ctx.text[vend:vend + 5]):
+                # "was described by the Embassy of India as ...": the passive's agent is the speaker
+                at = vend + _match_len(r"\s+by\s+(?:the\s+)?", ctx.text[vend:])
+                speakers = [m for m in s.mentions if at <= m.start <= at + 40 and self._actor(m)
+                            and re.fullmatch(r"(?:[A-Z][\w'’.-]*\s+){0,4}(?:of\s+(?:the\s+)?)?", ctx.text[at:m.start])][:1]
+            elif _DOCUMENT_AFTER.match(ctx.text[vend:vend + 40]):
+                # "..., said the statement": the author of the statement named before
+                if self.last is not None and s.idx - self.last.sentence <= 3:
+                    self._add_quotes(self.last, s, vpos)
+                    if all(q.start != s.start for q in self.last.quotes):
+                        self.last.quotes.append(s.quote())
+                    self.last.sentence = s.idx
+                    return []
+                speakers = self._document_author(s)
             else:
                 if verb.startswith(("called on", "calls on")) and not re.match(r"[^.;]{0,90}?\bto\s+[a-z]", s.text[v.end():]):
                     continue  # "Singh called on the Prime Minister": a courtesy call, not words
@@ -288,13 +332,15 @@ class SpeechReader:
                 return []
             if not speakers:
                 continue  # an unnamed speaker ("officials said") is no statement we can draft
-            if self._same_act(s, vpos, verb, speakers):
+            if self._same_act(s, vpos, verb, speakers) and self.last is not None:
+                last = self.last
                 near = [x for x in s.dates if 0 <= x.start - vend <= 20]
-                if near and self.last.date_basis == "publication":
-                    self.last.date, self.last.date_basis = near[0].spec, "text"  # "... ," he said Thursday.
-                self._add_quotes(self.last, s, vpos)
-                self.last.quotes.append(s.quote()) if all(q.start != s.start for q in self.last.quotes) else None
-                self.last.sentence = s.idx
+                if near and last.date_basis == "publication":
+                    last.date, last.date_basis = near[0].spec, "text"  # "... ," he said Thursday.
+                self._add_quotes(last, s, vpos)
+                if all(q.start != s.start for q in last.quotes):
+                    last.quotes.append(s.quote())
+                last.sentence = s.idx
                 return []
             f = new_fact("statement", s, 0.45)
             for sp in speakers:
@@ -361,9 +407,18 @@ class SpeechReader:
         return bool(events) and not any(self.quotes.span_at(p) for p in range(s.start, min(s.end, s.start + 2)))
 
 
+_DOCUMENT_AFTER = re.compile(r"\s+(?:the|a|this|that)\s+(?:joint\s+|official\s+)?(?:statement|communiqu[eé]|"
+                             r"press\s+release|release|declaration)\b", re.I)
+
 # Changes in the standing between states: reported by an official, they are the news, and the
 # official's words are their source, not a statement of their own.
 _EVENT_TYPES = {"treaty_status", "diplomatic_relations", "membership"}
+
+
+def _match_len(pattern: str, text: str) -> int:
+    """The length of ``pattern``'s match at the start of ``text`` (0 if none)."""
+    m = re.match(pattern, text)
+    return len(m.group(0)) if m else 0
 
 
 def _topic(text: str, s: Sent, v: re.Match) -> str:

@@ -1,0 +1,65 @@
+"""General patterns of English news prose beyond the development set (speech verbs, attribution,
+refusals, ties, direction of sale), each on sentences written for the tests."""
+
+from __future__ import annotations
+
+from kg.extract import extract_document
+from kg.extract.text import document_from_text
+
+
+def drafts(text: str, ref: str = "2019-03-14"):
+    return extract_document(document_from_text(text, ref))
+
+
+def of_type(text: str, kind: str, ref: str = "2019-03-14"):
+    return [d for d in drafts(text, ref) if d.type == kind]
+
+
+def names(f, role: str) -> list[str]:
+    return [p.name for p in f.role(role)]
+
+
+# ------------------------------------------------------------------ cause 1: reporting verbs and attribution
+def test_present_tense_claims_is_a_statement():
+    found = of_type("Norway claims the new limits on its fleet are unfair to Sweden.", "statement")
+    assert [names(f, "speaker") for f in found] == [["Norway"]]
+
+
+def test_complained_is_speech_and_takes_its_own_month():
+    found = of_type("Prime Minister Lars Ekholm visited Oslo on Monday.\n\n"
+                    'Ekholm complained in May that Russia was "arming the Baltic shores".', "statement")
+    assert len(found) == 1 and names(found[0], "speaker") == ["Lars Ekholm"]
+    assert str(found[0].date) == "2019-05"
+
+
+def test_person_of_state_is_the_speaker_not_the_state():
+    for verb in ("warned Russia against deploying missiles near Finland",
+                 "urged Russia to withdraw its troops from Georgia",
+                 "denied that Norway had asked for talks with Russia",
+                 "expressed gratitude to Finland for its support"):
+        found = of_type(f"Foreign Minister Lars Ekholm of Sweden {verb}.", "statement")
+        assert [names(f, "speaker") for f in found] == [["Lars Ekholm"]], verb
+
+
+def test_passive_agent_is_the_speaker():
+    found = of_type('The handover was described by the Embassy of Brazil as "a milestone" for ties with Argentina.',
+                    "statement")
+    assert [names(f, "speaker") for f in found] == [["Brazil"]]
+
+
+def test_said_the_statement_goes_to_its_author_named_before():
+    found = of_type("The Chilean foreign ministry issued a statement on Monday after the talks in Lima.\n\n"
+                    "The talks confirm the deep friendship between Chile and Peru, said the statement.", "statement")
+    assert [names(f, "speaker") for f in found] == [["Chile"]]
+
+
+def test_said_the_statement_continues_the_statement_before():
+    found = of_type("The navies of Chile and Peru began joint drills on Monday, the Chilean navy said in a statement.\n\n"
+                    "The drills confirm the deep friendship between the two navies, said the statement.", "statement")
+    assert len(found) == 1 and len(found[0].quotes) == 2
+
+
+def test_calling_someone_a_name_is_speech():
+    found = of_type("President Ana Robles visited Lima on Monday.\n\n"
+                    "Robles called Peru a steadfast partner of Chile.", "statement")
+    assert [names(f, "speaker") for f in found] == [["Ana Robles"]]
