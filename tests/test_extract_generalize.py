@@ -63,3 +63,40 @@ def test_calling_someone_a_name_is_speech():
     found = of_type("President Ana Robles visited Lima on Monday.\n\n"
                     "Robles called Peru a steadfast partner of Chile.", "statement")
     assert [names(f, "speaker") for f in found] == [["Ana Robles"]]
+
+
+# ------------------------------------------------------------------ cause 3: refused or failed actions
+def test_refused_to_ratify_is_no_ratification():
+    text = "Brazil and Chile signed the Treaty of Valparaiso in 2001.\n\nArgentina has refused to ratify the treaty."
+    found = of_type(text, "treaty_status")
+    assert not [f for f in found if names(f, "party") == ["Argentina"] and f.fields.get("status") == "party"]
+
+
+def test_declined_to_sign_is_no_agreement_but_signing_elsewhere_stands():
+    assert not of_type("Peru declined to sign the defence agreement with Chile on Monday.", "agreement")
+    kept = of_type("Peru signed a defence agreement with Chile on Monday, although Bolivia declined to sign one.",
+                   "agreement")
+    assert kept and {"Peru", "Chile"} <= {n for f in kept for n in names(f, "parties")}
+
+
+def test_failed_to_buy_is_no_order():
+    assert not of_type("Peru failed to buy the Gripen fighters from Sweden in 2015.", "arms_order")
+    assert of_type("Peru bought Gripen fighters from Sweden in 2015.", "arms_order")
+
+
+# ------------------------------------------------------------------ causes 2 and 9: ties broken, two ties in a sentence
+def test_broke_relations_without_off_is_a_cut():
+    found = of_type("Nicaragua broke diplomatic relations with Taiwan on Monday.", "diplomatic_relations")
+    assert [(sorted(names(f, "parties")), f.fields.get("change")) for f in found] == [(["Nicaragua", "Taiwan"], "severed")]
+
+
+def test_second_change_in_one_sentence_keeps_the_subject():
+    found = of_type("Nicaragua has established diplomatic ties with China while breaking relations with Taiwan.",
+                    "diplomatic_relations")
+    got = sorted((sorted(names(f, "parties")), f.fields.get("change")) for f in found)
+    assert got == [(["China", "Nicaragua"], "established"), (["Nicaragua", "Taiwan"], "severed")]
+
+
+def test_it_in_reported_speech_is_the_sentence_subject():
+    found = of_type("Nicaragua's government said on Monday that it was severing ties with Taipei.", "diplomatic_relations")
+    assert [sorted(names(f, "parties")) for f in found] == [["Nicaragua", "Taiwan"]]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..core import dates
-from .context import Context
+from .context import Context, Sent
 from .identity import dates_compatible, identity, KEY_ROLES, NAME_KEYS, similar_names
 from .model import DraftFact
 from .rules_events import rule_conference, rule_exercise, rule_speakers
@@ -55,7 +55,7 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_exercise(ctx, s)
         confs = rule_conference(ctx, s)
         new += confs
-        ctx.facts.extend(new)
+        ctx.facts.extend(drop_refused(s, new))
         new = []
         rule_speakers(ctx, s)
         visits = rule_visit(ctx, s)
@@ -71,6 +71,7 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         new += rule_mechanism(ctx, s)
         new += rule_hosted_visit(ctx, s, ctx.facts[first:] + new)
         new += rule_talks(ctx, s, ctx.facts[first:] + new)
+        new = drop_refused(s, new)
         new += speech.read(s, ctx.facts[first:] + new)
         ctx.facts.extend(new)
     complete_pair(ctx, ctx.facts)
@@ -84,9 +85,57 @@ def draft_facts(ctx: Context) -> list[DraftFact]:
         f.fields.pop("_span", None)
         f.fields.pop("_explicit_date", None)
         f.confidence = confidence(f.type, f.date_basis)
-        if f.planned is False and f.date is not None and f.date.earliest() and f.date.earliest() > ctx.reference.latest():
+        earliest = f.date.earliest() if f.date is not None else None
+        if f.planned is False and earliest is not None and earliest > ctx.reference.latest():
             f.planned = True
     return facts
+
+
+# An action refused, declined, failed or not taken: "refused to ratify", "declined to sign", "failed to
+# buy", "did not establish". Its verb stem, and which facts that verb drafts.
+_REFUSED = re.compile(
+    r"\b(?:refus(?:ed|es|e|ing)|declin(?:ed|es|e|ing)|fail(?:ed|s|ing)?|did\s+not|does\s+not|do\s+not|"
+    r"(?:has|have|had)\s+(?:not|never)|never|yet\s+to|unwilling|reluctant|not\s+to)\s+(?:to\s+)?(?:\w+ly\s+)?"
+    r"(?P<verb>ratif|acced|join|sign|recogni[sz]|establish|restor|buy|bought|purchas|order|acquir|sell|sold|deliver)\w*",
+    re.IGNORECASE)
+_REFUSED_KINDS: dict[str, dict[str, set[str] | None]] = {
+    # stem -> {fact type: the treaty statuses that verb drafts (None: any)}
+    "ratif": {"treaty_status": {"party"}, "agreement": None},
+    "acced": {"treaty_status": {"party"}, "membership": None},
+    "join": {"treaty_status": {"party"}, "membership": None},
+    "sign": {"treaty_status": {"signatory"}, "agreement": None, "arms_order": None},
+    "recogni": {"diplomatic_relations": None},
+    "establish": {"diplomatic_relations": None}, "restor": {"diplomatic_relations": None},
+    "buy": {"arms_order": None}, "bought": {"arms_order": None}, "purchas": {"arms_order": None},
+    "order": {"arms_order": None}, "acquir": {"arms_order": None}, "sell": {"arms_order": None},
+    "sold": {"arms_order": None}, "deliver": {"arms_delivery": None},
+}
+
+
+def drop_refused(s: Sent, facts: list[DraftFact]) -> list[DraftFact]:
+    """The facts of sentence ``s`` without those whose only trigger is an action the text says was refused or
+    not taken ("The US has refused to ratify the treaty" is no ratification; "declined to sign" no agreement).
+    A verb of the same stem elsewhere in the sentence, not refused, keeps the facts."""
+    refused = list(_REFUSED.finditer(s.text))
+    if not refused or not facts:
+        return facts
+    drop: dict[str, set[str] | None] = {}
+    for r in refused:
+        stem = r.group("verb").lower()
+        stem = "recogni" if stem.startswith("recogni") else stem
+        others = [m for m in re.finditer(rf"\b{stem}\w*", s.text, re.IGNORECASE) if not r.start() <= m.start() < r.end()]
+        if others:
+            continue
+        for kind, statuses in _REFUSED_KINDS.get(stem, {}).items():
+            before = drop.get(kind, set())
+            drop[kind] = None if statuses is None or (kind in drop and before is None) else (before or set()) | statuses
+    def kept(f: DraftFact) -> bool:
+        if f.sentence != s.idx or f.type not in drop:
+            return True
+        statuses = drop[f.type]
+        return statuses is not None and f.fields.get("status") not in statuses
+
+    return [f for f in facts if kept(f)]
 
 
 def _roles(f: DraftFact) -> dict[str, set[str]]:
@@ -175,27 +224,27 @@ def merge(facts: list[DraftFact]) -> list[DraftFact]:
         for p in f.participants:
             if not (twin.role(p.role) and KEY_ROLES and _single(twin.type, p.role)):
                 twin.add(p.role, p)
-        for k, v in f.fields.items():
-            if k not in twin.fields:
-                twin.fields[k] = v
-            elif k == "speakers":
+        for field, v in f.fields.items():
+            if field not in twin.fields:
+                twin.fields[field] = v
+            elif field == "speakers":
                 for sp in v:
-                    if not any(x[0].key == sp[0].key for x in twin.fields[k]):
-                        twin.fields[k].append(sp)
+                    if not any(x[0].key == sp[0].key for x in twin.fields[field]):
+                        twin.fields[field].append(sp)
         if f.date is not None and (twin.date is None or _finer(f.date, twin.date)):
             twin.date = f.date
         for q in f.quotes:
             if all(q.start != x.start for x in twin.quotes) and len(twin.quotes) < 5:
                 twin.quotes.append(q)
-        for k, v in f.links.items():
-            twin.links.setdefault(k, v)
+        for link, target in f.links.items():
+            twin.links.setdefault(link, target)
         twin.confidence = max(twin.confidence, f.confidence) + 0.05
         twin.planned = twin.planned and f.planned or (twin.planned and f.date is None)
     if merged_into:
         for g in facts:
-            for k, v in list(g.links.items()):
-                if id(v) in merged_into:
-                    g.links[k] = merged_into[id(v)]
+            for link, target in list(g.links.items()):
+                if id(target) in merged_into:
+                    g.links[link] = merged_into[id(target)]
     return out
 
 

@@ -33,7 +33,7 @@ def rule_membership(ctx: Context, s: Sent) -> list[DraftFact]:
         if re.search(r"\bas\s+(?:fellow\s+)?$", s.text[:t.start()]):
             continue  # "as members of the ADMM": said in passing, background to something else
         # The organization: after the trigger, just before "member", or "the bloc" = the last one named.
-        orgs = []
+        orgs: list[Mention] = []
         for m in s.mentions:
             if m.start >= tend and is_org(m) and not re.search(r"[;]", s.between(tend, m.start)):
                 gap = s.between(tend, m.start)
@@ -148,7 +148,7 @@ _TREATY_TRIGGERS: tuple[tuple[str, re.Pattern], ...] = (
 
 
 def rule_treaty_status(ctx: Context, s: Sent, carry: dict) -> list[DraftFact]:
-    out = []
+    out: list[DraftFact] = []
     is_treaty = lambda m: m.type in TREATIES
     if not any(is_treaty(m) for m in s.mentions) and not re.search(r"\bthe\s+(?:treaty|regime|convention)\b", s.text, re.IGNORECASE):
         return out
@@ -208,7 +208,7 @@ _DOC_NOUN = re.compile(r"\b(agreements?|memorand(?:um|a)(?:\s+of\s+understanding
 
 
 def rule_agreement(ctx: Context, s: Sent) -> list[DraftFact]:
-    out = []
+    out: list[DraftFact] = []
     sign = _SIGN.search(s.text)
     if sign is None:
         return out
@@ -274,14 +274,14 @@ def rule_agreement(ctx: Context, s: Sent) -> list[DraftFact]:
     for group in partners_groups:
         parties: list[Mention] = []
         signatories: list[Mention] = []
-        for m in subj + group:
-            if m.type == "Person":
-                signatories.append(m)
-                st = person_state(ctx, s, m)
+        for who in subj + group:
+            if who.type == "Person":
+                signatories.append(who)
+                st = person_state(ctx, s, who)
                 if st is not None:
                     parties.append(st)
             else:
-                parties.append(m)
+                parties.append(who)
         parties = unique(parties)
         if not parties and not group and sign.group(0).lower() in ("signed", "inked") and re.search(
                 r"\b(?:the|this|that|a|an)\s+(?:[\w-]+\s+){0,3}$", s.text[:noun.start()]):
@@ -366,7 +366,7 @@ def _parties_pair(ctx: Context, s: Sent, lo: int, hi: int) -> list[Mention]:
 _TIES_CHANGE = re.compile(
     r"\b(?P<verb>establish(?:es|ed|ing|ment\s+of)?|re-?establish(?:es|ed|ing|ment\s+of)?|set\s+up|open(?:s|ed|ing)?|"
     r"restor(?:es|e|ed|ing|ation\s+of)|resum(?:es|e|ed|ing|ption\s+of)|normali[sz](?:es|e|ed|ing|ation\s+of)|"
-    r"formali[sz](?:es|e|ed|ing)|cut(?:s|ting)?|sever(?:s|ed|ing)?|br(?:eak|oke|eaks|oken)\s+off|"
+    r"formali[sz](?:es|e|ed|ing)|cut(?:s|ting)?|sever(?:s|ed|ing)?|br(?:eak|oke|eaks|oken|eaking)(?:\s+off)?|"
     r"suspend(?:s|ed|ing)?|downgrad(?:es|e|ed|ing)|switch(?:es|ed|ing)?)\s+"
     r"(?:(?:its|their|all|full|formal|official|bilateral|diplomatic|the)\s+){0,3}"
     r"(?P<obj>relations|ties|links|recognition)\b", re.IGNORECASE)
@@ -395,6 +395,7 @@ def rule_relations(ctx: Context, s: Sent) -> list[DraftFact]:
             out.append(f)
     if _ANNIVERSARY.search(s.text):
         return out
+    prev: tuple[int, list[Mention]] | None = None  # the last change drafted here: its end and its subject
     for t in _TIES_CHANGE.finditer(s.text):
         tpos, tend = s.start + t.start(), s.start + t.end()
         if any(f.fields.get("_span", (0, 0))[0] <= tpos < f.fields["_span"][1] for f in out):
@@ -406,8 +407,14 @@ def rule_relations(ctx: Context, s: Sent) -> list[DraftFact]:
         if obj == "recognition" and not verb.startswith("switch"):
             continue
         subj = subject_before(s, tpos, is_state, window=70)
+        if prev is not None and _SAME_SUBJECT.search(s.between(prev[0], tpos)):
+            subj = prev[1]  # "X established ties with Y while breaking relations with Z": X does both
         if not subj:
             subj = group_reference(ctx, s, s.start, tpos)
+        if re.search(r"\b(?:it|they)\s+(?:(?:was|were|is|are|has|have|had|would|will)\s+)?$", s.between(s.start, tpos)):
+            # "Panama's government said ... that it was severing ties with Taipei": "it" is the sentence's subject
+            first = [m for m in s.mentions if is_state(m) and m.start - s.start <= 40 and m.end <= tpos]
+            subj = first[:1]
         with_ = re.match(r"\s*(?:with|from|between)\s+(?:the\s+)?", s.rel(tend))
         obj_states = objects_after(s, tend + with_.end(), is_state, window=2) if with_ else []
         parties = unique(subj + obj_states)
@@ -417,8 +424,8 @@ def rule_relations(ctx: Context, s: Sent) -> list[DraftFact]:
         for p in parties[:2] if len(subj) < 2 else parties:
             f.add("parties", p)
         f.fields["change"] = "severed" if _SEVERED.match(verb) else "restored" if _RESTORED.match(verb) else "established"
-        clause_end = s.start + (CLAUSE_BREAK.search(s.text, tend - s.start).start()
-                                if CLAUSE_BREAK.search(s.text, tend - s.start) else len(s.text))
+        brk = CLAUSE_BREAK.search(s.text, tend - s.start)
+        clause_end = s.start + (brk.start() if brk else len(s.text))
         d = nearest_date(s, tend, lo=tend, hi=clause_end + 40) or nearest_date(s, tpos, lo=max(s.start, tpos - 40), hi=tpos)
         planned = bool(re.search(r"\b(?:will|would|plans?\s+to|set\s+to|expected\s+to|intends?\s+to)\s+(?:\w+\s+)?$",
                                  s.text[:t.start()]))
@@ -426,11 +433,18 @@ def rule_relations(ctx: Context, s: Sent) -> list[DraftFact]:
         f.planned = planned and (d is None or f.planned)
         f.fields["_span"] = (tpos, tend)
         out.append(f)
+        prev = (tend, subj)
     return out
 
 
+# A second change in ties with the first one's subject: "..., while breaking relations with Z",
+# "... and cut ties with Z", "..., severing ties with Z".
+_SAME_SUBJECT = re.compile(r"(?:\b(?:while|and|but|after|before|thereby|also)|,)\s+(?:also\s+|then\s+|thereby\s+)?"
+                           r"(?:(?:has|have|had|is|was)\s+)?$", re.I)
+
+
 def rule_anniversary(ctx: Context, s: Sent) -> list[DraftFact]:
-    out = []
+    out: list[DraftFact] = []
     t = _ANNIVERSARY.search(s.text)
     if t is None:
         return out
@@ -457,7 +471,7 @@ def rule_anniversary(ctx: Context, s: Sent) -> list[DraftFact]:
         f.date = dates.DateSpec(ctx.reference, text=ctx.reference.iso())
     else:
         finish_date(f, d, ctx, s, "ref")
-    if "diplomatic" in what:
+    if "diplomatic" in what and f.date is not None:
         rel = DraftFact("diplomatic_relations", quotes=[s.quote()], confidence=0.45, sentence=s.idx)
         for p in parties:
             rel.add("parties", p)
