@@ -100,3 +100,40 @@ def test_second_change_in_one_sentence_keeps_the_subject():
 def test_it_in_reported_speech_is_the_sentence_subject():
     found = of_type("Nicaragua's government said on Monday that it was severing ties with Taipei.", "diplomatic_relations")
     assert [sorted(names(f, "parties")) for f in found] == [["Nicaragua", "Taiwan"]]
+
+
+# ------------------------------------------------------------------ causes 2 and 7: orders as nouns, direction of sale
+def _order(text: str):
+    found = of_type(text, "arms_order")
+    return [(names(f, "supplier"), names(f, "recipient")) for f in found]
+
+
+def test_deal_to_sell_makes_the_subject_the_supplier():
+    assert _order("Sweden signed a deal with Peru on Monday to sell Gripen fighters.") == [(["Sweden"], ["Peru"])]
+    assert _order("Peru signed a deal with Sweden on Monday to buy Gripen fighters.") == [(["Sweden"], ["Peru"])]
+
+
+def test_possessor_of_acquisition_buys_and_the_co_signer_sells():
+    assert _order("Sweden and Peru signed on Monday the contract for Lima's acquisition of Gripen fighters.") == \
+        [(["Sweden"], ["Peru"])]
+
+
+# ------------------------------------------------------------------ causes 2 and 8: treaty names, capitals inside names
+def _treaties(text: str):
+    return [(names(f, "party"), names(f, "treaty"), f.fields.get("status")) for f in of_type(text, "treaty_status")]
+
+
+def test_treaty_name_stops_before_a_day():
+    got = _treaties("Belarus suspended its participation in the Treaty on Open Skies in Europe on Tuesday.")
+    assert got == [(["Belarus"], ["Treaty on Open Skies in Europe"], "not_party")]
+
+
+def test_suspending_a_treaty_by_its_acronym_and_a_possessor_party():
+    assert _treaties("Belarus suspended the START Treaty on Tuesday.") == [(["Belarus"], ["START Treaty"], "not_party")]
+    got = _treaties("The national assembly voted on Tuesday to suspend Minsk's participation in the Treaty on Open Skies.")
+    assert got == [(["Belarus"], ["Treaty on Open Skies"], "not_party")]
+
+
+def test_capital_inside_an_organisation_name_is_not_its_state():
+    found = drafts("NATO and Warsaw Pact countries signed the Vienna Document in 1990.")
+    assert not any("Poland" in p.name for f in found for p in f.participants)

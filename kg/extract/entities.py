@@ -523,6 +523,9 @@ class Recognizer:
                 continue
             if not _METONYM_NEXT.match(after) and not re.search(r"\b(?:between|and|with|lending|told)\s+$", before):
                 continue
+            if re.match(r"[ \t]+(?:Pact|Treaty|Declaration|Convention|Accords?|Protocol|Agreement|Process|Format|Group|"
+                        r"Summit|Times|Post|Club|Initiative|Consensus|Charter)\b", after):
+                continue  # "the Warsaw Pact", "the Tehran Times": the capital names something else
             state = self.gaz.state(capital_of)
             if state is not None:
                 mentions[i] = Mention(m.start, m.end, m.text, "State", state.key, state.name, state.known,

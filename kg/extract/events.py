@@ -48,13 +48,18 @@ def _planned(s: Sent, tpos: int) -> bool:
 _TREATY_TRIG = re.compile(
     r"\b(?P<verb>ratif(?:y|ies|ied|ying)|ratification\s+of|sign(?:s|ed)?|(?:was|were|had\s+been|has\s+been)\s+signed|"
     r"withdr(?:aw|aws|ew|awn|awing)\s+from|withdrawal\s+from|pull(?:ed|s)?\s+out\s+of|exit(?:ed|s)?\s+from|"
-    r"suspend(?:s|ed|ing)?\s+(?:its\s+)?(?:compliance|participation|implementation)\s+(?:with|in|of)|"
+    r"suspend(?:s|ed|ing)?\s+(?:(?:its|their|[\w-]+['’]s)\s+)?(?:compliance|participation|implementation)\s+(?:with|in|of)|"
+    r"suspend(?:s|ed|ing)?(?=\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,6}?(?:treaty|pact|convention)\b)|"
     r"acced(?:e|es|ed|ing)\s+to|accession\s+to|denounc(?:e|es|ed)|abandon(?:s|ed)?|terminat(?:e|es|ed)|"
     r"quit|left|leaves)\b", re.I)
 _TREATY_NP = re.compile(
     r"(?:(?:the|its|their|this|that|a|an)\s+)?(?:country['’]s\s+)?(?:(?!\w+ed\b)[\w()'’-]+\s+){0,7}?"
     r"(?:treaty|pact|convention)"
-    r"(?:\s+(?:to|on|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+)?", re.I)
+    # the name's tail: capitalized words, joined by "in", "of", "and", never a day or a month ("... in Europe on Wednesday")
+    r"(?:\s+(?:to|on|of)\s+(?:the\s+)?(?-i:(?!_DATE_WORD\b)[A-Z][\w'’-]*)"
+    r"(?:\s+(?:(?-i:in|of|and|on|for|the)\s+)?(?-i:(?!_DATE_WORD\b)[A-Z][\w'’-]*))*)?".replace(
+        "_DATE_WORD", r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+                      r"July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"), re.I)
 
 
 def _status(verb: str) -> tuple[str, str]:
@@ -118,6 +123,10 @@ def rule_treaty_events(ctx: Context, s: Sent, memory: dict, drafted_here: list[D
                 pass
             treaty = _treaty_name(ctx, s, tend, min(s.end, tend + 140), memory)
             parties = subject_before(s, tpos, _party, window=120)
+            own = [m for m in s.mentions if tpos < m.start and m.end <= tend and _party(m)
+                   and re.match(r"['’]s\b", ctx.text[m.end:m.end + 2])]
+            if own and not any(ctx.state(p) for p in parties):
+                parties = own[:1]  # "The State Duma voted to suspend Moscow's participation in": Moscow's
             if not parties:
                 parties = group_reference(ctx, s, s.start, tpos)
         if treaty is None or not parties:

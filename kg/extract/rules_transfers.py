@@ -11,7 +11,8 @@ from .model import DraftFact, Mention
 
 
 _ORDER_TRIG = re.compile(
-    r"\b(?:ordered|(?<!in )orders?\b(?!\s+(?:to\s+(?!have)|of\s+magnitude))|placed\s+an?\s+order|(?:signed|inked|concluded|finali[sz]ed|awarded)\s+(?:a|an|the)\s+"
+    r"\b(?:ordered|(?<!in )orders?\b(?!\s+(?:to\s+(?!have)|of\s+magnitude))|placed\s+an?\s+order|(?:signed|inked|concluded|finali[sz]ed|awarded)\s+"
+    r"(?:(?:on|in|last|this)\s+\w+\s+)?(?:a|an|the)\s+"
     r"[^.;]{0,60}?(?:deal|contract)|contract\s+(?:worth|for|to\s+buy|to\s+supply|to\s+acquire)|deal\s+(?:for|to\s+buy|worth)|"
     r"purchased?|purchases|bought|buys?|buying|procured?|procurement\s+of|acquired|acquire|acquisition\s+of)\b", re.IGNORECASE)
 
@@ -101,9 +102,19 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
                  and re.match(r"['’]s\b", s.text[x.end - s.start:x.end - s.start + 2])]
         if kind == "arms_order":
             recipient = ctx.state(subj[0]) if subj else (ctx.state(dest[0]) if dest else None)
+            buyer = _POSSESSIVE_BUYER.search(s.text[:t.start()]) if _NOUN_ORDER.match(t.group(0)) else None
+            if buyer:  # "the contract for Manila's acquisition of ...": the possessor buys
+                who = [x for x in s.mentions if x.start >= s.start + buyer.start() and x.end <= s.start + buyer.end(1)]
+                recipient = ctx.state(who[-1]) if who else recipient
             if supplier is None:
                 withs = after_prep(s, min(tend, head + 1), "with", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=160)
                 supplier = ctx.state(withs[0]) if withs else None
+            if supplier is None and recipient is not None:
+                # "India and the Philippines signed the contract for Manila's acquisition": the co-signer sells
+                both = [ctx.state(x) for x in subject_before(s, head, is_state, window=140)]
+                supplier = next((x for x in both if x is not None and x.key != recipient.key), None)
+            if supplier is not None and recipient is not None and _SELL_PURPOSE.search(s.between(tend, max(tend, w.start))):
+                supplier, recipient = recipient, supplier  # "signed a deal with the Philippines to sell": the subject sells
         else:
             if dest:
                 recipient = ctx.state(dest[0])
@@ -174,6 +185,12 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         last.update(weapon=w, supplier=supplier, recipient=recipient, sentence=s.idx)
         out.append(f)
     return out
+
+
+_NOUN_ORDER = re.compile(r"(?:acquisition|procurement|purchase)\b", re.I)
+_POSSESSIVE_BUYER = re.compile(r"([\w.-]+(?:\s+[\w.-]+){0,2})['’]s?\s+$")
+# The purpose of a signed deal that makes its subject the seller: "signed a deal with X to sell ...".
+_SELL_PURPOSE = re.compile(r"\bto\s+(?:sell|supply|export|provide|deliver|transfer)\b", re.I)
 
 
 def _date_told_next(ctx: Context, s: Sent, w: Mention):
