@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,8 +102,9 @@ class Gazetteer:
                         by_iso[str(ent.props["iso3166"])] = ent.id
         for rec in ref.countries():
             key = by_iso.get(rec.alpha2) or self._resolve(rec.name, "State") or slugify(rec.name)
-            known = reg is not None and key in reg.entities
-            name = reg[key].name if known else rec.name
+            ent = self._registered(key)
+            known = ent is not None
+            name = ent.name if ent is not None else rec.name
             self.state_names[key] = name
             self.state_known[key] = known
             self.iso[key] = rec.alpha2
@@ -120,7 +122,8 @@ class Gazetteer:
                 place = self._resolve(rec.capital, "Place")
                 pkey = place or slugify(rec.capital)
                 self.capitals[" ".join(tokens_of(rec.capital))] = key
-                self.add(rec.capital, Entry(pkey, reg[pkey].name if place else rec.capital, "Place",
+                held = self._registered(pkey) if place else None
+                self.add(rec.capital, Entry(pkey, held.name if held is not None else rec.capital, "Place",
                                             bool(place), key, "capital", None, 3))
             for p in rec.provinces:
                 clean = re.sub(r"\s*\(.*?\)", "", p).strip()
@@ -128,16 +131,18 @@ class Gazetteer:
                     self.provinces.setdefault(" ".join(tokens_of(clean)), key)
         for former, aliases in ref.FORMER_STATES.items():
             key = self._resolve(former, "State") or slugify(former)
-            known = reg is not None and key in reg.entities
+            ent = self._registered(key)
+            known = ent is not None
             self.state_names.setdefault(key, former)
             self.state_known.setdefault(key, known)
             for n in (former, *aliases):
-                self.add(n, Entry(key, reg[key].name if known else former, "State", known, None, "name", None, 1))
+                self.add(n, Entry(key, ent.name if ent is not None else former, "State", known, None, "name", None, 1))
         for name, etype, acronym, aliases in ref.ORGANIZATIONS:
             key = self._resolve(name, None) or (acronym and self._resolve(acronym, None)) or slugify(acronym or name)
-            known = reg is not None and key in reg.entities
-            canon = reg[key].name if known else name
-            etype = reg[key].type if known else etype
+            ent = self._registered(key)
+            known = ent is not None
+            canon = ent.name if ent is not None else name
+            etype = ent.type if ent is not None else etype
             for n in (name, *aliases):
                 self.add(n, Entry(key, canon, etype, known, None, "name", None, 1))
             if acronym:
@@ -145,14 +150,20 @@ class Gazetteer:
         for names, etype in ((ref.COMPANIES, "Company"), (ref.MEDIA, "MediaOrganization")):
             for name in names:
                 key = self._resolve(name, None) or slugify(name)
-                known = reg is not None and key in reg.entities
-                self.add(name, Entry(key, reg[key].name if known else name, reg[key].type if known else etype,
-                                     known, reg[key].refs.get("country") if known else None, "name", None, 2))
+                ent = self._registered(key)
+                if ent is not None:
+                    self.add(name, Entry(key, ent.name, ent.type, True, ent.refs.get("country"), "name", None, 2))
+                else:
+                    self.add(name, Entry(key, name, etype, False, None, "name", None, 2))
         for name in ref.WEAPON_NAMES:
             key = self._resolve(name, "WeaponSystem") or slugify(name)
-            known = reg is not None and key in reg.entities
-            self.add(name, Entry(key, reg[key].name if known else name, "WeaponSystem", known,
-                                 reg[key].refs.get("country") if known else None, "name", None, 2))
+            ent = self._registered(key)
+            self.add(name, Entry(key, ent.name if ent is not None else name, "WeaponSystem", ent is not None,
+                                 ent.refs.get("country") if ent is not None else None, "name", None, 2))
+
+    def _registered(self, key: str):
+        """The registry's entity under ``key``, or None (also when there is no registry)."""
+        return self.registry.entities.get(key) if self.registry is not None else None
 
     def _resolve(self, name: str, etype: str | None) -> str | None:
         if self.registry is None:
@@ -488,9 +499,9 @@ class Recognizer:
             country = self.gaz.provinces.get(" ".join(tokens_of(name)))
             after = re.match(r",\s*", text[ne:ne + 3])
             if after:
-                nxt = taken.at(ne + after.end())
-                if nxt is not None and nxt.type == "State":
-                    country = nxt.key
+                beside = taken.at(ne + after.end())
+                if beside is not None and beside.type == "State":
+                    country = beside.key
             out.append(new(ns, ne, "Place", name, country, via="locative"))
         return out
 
@@ -604,11 +615,11 @@ class Recognizer:
         occupied = _Occupancy(mentions)
         pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in people) + r")\b")
         for s, e in spans:
-            for m in pattern.finditer(text, s, e):
-                first = people[m.group(1)]
-                if m.start() <= first.start or not occupied.free(m.start(), m.end()):
+            for hit in pattern.finditer(text, s, e):
+                first = people[hit.group(1)]
+                if hit.start() <= first.start or not occupied.free(hit.start(), hit.end()):
                     continue
-                occupied.put(Mention(m.start(), m.end(), m.group(1), "Person", first.key, first.name, first.known,
+                occupied.put(Mention(hit.start(), hit.end(), hit.group(1), "Person", first.key, first.name, first.known,
                                      first.country, "surname", dict(first.props)))
         return sorted(occupied.items, key=lambda x: x.start)
 
@@ -667,6 +678,7 @@ class _Occupancy:
     def _near(self, start: int, end: int):
         lo = max(0, start - self._longest) // self._BUCKET
         hi = max(start, end - 1) // self._BUCKET
+        keys: Iterable[int]
         if hi - lo > len(self._buckets):
             keys = sorted(k for k in self._buckets if lo <= k <= hi)
         else:

@@ -24,6 +24,7 @@ from .context import (
     CLAUSE_BREAK, Context, finish_date, group_reference, INSTITUTIONS, is_state, nearest_date, new_fact,
     objects_after, Sent, subject_before, unique)
 from .model import DraftFact, Mention
+from .timex import DateMention
 
 OTHER_KINDS = ("talks", "launch", "ground_breaking", "aid", "sanctions", "summit", "suspension")
 
@@ -31,7 +32,7 @@ _party = lambda m: m.type == "State" or (m.type in INSTITUTIONS and m.country is
 _org = lambda m: m.type == "InternationalOrganization"  # noqa: E731
 
 
-def _date(ctx: Context, s: Sent, tpos: int, tend: int) -> object:
+def _date(ctx: Context, s: Sent, tpos: int, tend: int) -> DateMention | None:
     """The date of the clause a trigger stands in: after it up to the next clause, else just before it."""
     brk = CLAUSE_BREAK.search(s.text, tend - s.start)
     hi = s.start + brk.start() if brk else s.end
@@ -101,6 +102,7 @@ def rule_treaty_events(ctx: Context, s: Sent, memory: dict, drafted_here: list[D
     out: list[DraftFact] = []
     if any(f.type == "treaty_status" for f in drafted_here):
         return out  # the named-treaty rule has read this sentence
+    last_parties: list[Mention] = []  # the parties of the last fact drafted here ("..., which ratified it")
     for t in _TREATY_TRIG.finditer(s.text):
         tpos, tend = s.start + t.start(), s.start + t.end()
         verb = " ".join(t.group("verb").lower().split())
@@ -116,7 +118,7 @@ def rule_treaty_events(ctx: Context, s: Sent, memory: dict, drafted_here: list[D
             if by:
                 parties = objects_after(s, tend + by.end(), _party, window=2)
             elif re.search(r"\bwhich\s+$", s.text[:t.start()]):
-                parties = [p for f in out for p in f.participants if p.role == "party"][:1]
+                parties = last_parties[:1]
         else:
             if verb in ("quit", "left", "leaves", "abandon", "abandoned", "abandons", "terminate", "terminated",
                         "terminates") or verb.startswith(("denounc", "sign")):
@@ -133,7 +135,8 @@ def rule_treaty_events(ctx: Context, s: Sent, memory: dict, drafted_here: list[D
             continue
         name, na, nb = treaty
         f = new_fact("treaty_status", s, 0.5)
-        for p in unique([ctx.state(p) or p for p in parties]):
+        last_parties = unique([ctx.state(p) or p for p in parties])
+        for p in last_parties:
             f.add("party", p)
         f.participants.append(_treaty_participant(name))
         with_ = re.match(r"\s*with\s+(?:the\s+)?", ctx.text[nb:nb + 12]) if nb > na else None

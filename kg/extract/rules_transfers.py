@@ -7,7 +7,7 @@ import re
 from . import reference as ref
 from .context import (MONEY, most_named_state, sentence_of, after_prep, Context, finish_date, INSTITUTIONS,
                       is_state, nearest_date, new_fact, number_value, Sent, subject_before, unique)
-from .model import DraftFact, Mention
+from .model import DraftFact, Mention, Participant
 
 
 _ORDER_TRIG = re.compile(
@@ -27,7 +27,7 @@ _RECEIVE = re.compile(r"received|receives|receive|took delivery|takes delivery|t
 
 
 def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
-    out = []
+    out: list[DraftFact] = []
     weapons = [m for m in s.mentions if m.type == "WeaponSystem"]
     orders = list(_ORDER_TRIG.finditer(s.text))
     deliveries = list(_DELIVERY_TRIG.finditer(s.text))
@@ -44,7 +44,7 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
                         r"vessels?|ships?|cutters?|boats?|warships?|missiles?|launchers?|them|systems?)\b", s.text)
         counted = cls and re.search(r"\b(?:\d+|" + "|".join(w for w in ref.NUMBER_WORDS if " " not in w and len(w) > 2)
                                     + r")\s+(?:of\s+(?:them|the\s+\w+)|[a-z-]+\s+)?$", s.text[:cls.start()], re.IGNORECASE)
-        if counted and last.get("weapon") is not None and s.idx - last.get("sentence", -9) <= 3:
+        if cls is not None and counted and last.get("weapon") is not None and s.idx - last.get("sentence", -9) <= 3:
             w = last["weapon"]
             weapons = [Mention(s.start + cls.start(), s.start + cls.end(), cls.group(0), w.type, w.key, w.name, w.known, w.country, "context")]
         else:
@@ -73,7 +73,9 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         tpos, tend = s.start + t.start(), s.start + t.end()
         f = new_fact(kind, s, 0.5)
         f.add("weapon", w)
-        supplier = recipient = manufacturer = None
+        supplier: Mention | Participant | None = None
+        recipient: Mention | Participant | None = None
+        manufacturer: Mention | None = None
         src = after_prep(s, w.end if w.start > tend else min(tend, w.start), "from|by", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=140)
         for x in src:
             if x.type == "Company":
@@ -102,9 +104,9 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
                  and re.match(r"['’]s\b", s.text[x.end - s.start:x.end - s.start + 2])]
         if kind == "arms_order":
             recipient = ctx.state(subj[0]) if subj else (ctx.state(dest[0]) if dest else None)
-            buyer = _POSSESSIVE_BUYER.search(s.text[:t.start()]) if _NOUN_ORDER.match(t.group(0)) else None
-            if buyer:  # "the contract for Manila's acquisition of ...": the possessor buys
-                who = [x for x in s.mentions if x.start >= s.start + buyer.start() and x.end <= s.start + buyer.end(1)]
+            possessor = _POSSESSIVE_BUYER.search(s.text[:t.start()]) if _NOUN_ORDER.match(t.group(0)) else None
+            if possessor:  # "the contract for Manila's acquisition of ...": the possessor buys
+                who = [x for x in s.mentions if x.start >= s.start + possessor.start() and x.end <= s.start + possessor.end(1)]
                 recipient = ctx.state(who[-1]) if who else recipient
             if supplier is None:
                 withs = after_prep(s, min(tend, head + 1), "with", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=160)
@@ -151,7 +153,7 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
             if others:
                 recipient = others[0]
             elif places:
-                recipient = ctx.gaz.state(places[0].country)
+                recipient = ctx.gaz.state(str(places[0].country))
             elif last.get("recipient") is not None:
                 recipient = last["recipient"]
         if recipient is None:
@@ -241,7 +243,7 @@ _ENERGY_IMPORT = re.compile(r"import|purchas|buy|bought|received", re.IGNORECASE
 
 
 def rule_energy(ctx: Context, s: Sent) -> list[DraftFact]:
-    out = []
+    out: list[DraftFact] = []
     c = None
     for m in _COMMODITY.finditer(s.text):
         a = s.start + m.start()
@@ -279,7 +281,7 @@ def rule_energy(ctx: Context, s: Sent) -> list[DraftFact]:
             continue
         if supplier is None and (recipient is None or cand.key != recipient.key):
             supplier = cand
-        elif recipient is None and cand.key != supplier.key:
+        elif recipient is None and supplier is not None and cand.key != supplier.key:
             recipient = cand
     if supplier is None or recipient is None or supplier.key == recipient.key:
         return out
