@@ -137,3 +137,21 @@ def test_suspending_a_treaty_by_its_acronym_and_a_possessor_party():
 def test_capital_inside_an_organisation_name_is_not_its_state():
     found = drafts("NATO and Warsaw Pact countries signed the Vienna Document in 1990.")
     assert not any("Poland" in p.name for f in found for p in f.participants)
+
+
+# ------------------------------------------------------------------ cause 5: the date a statement was made
+def _dates(text: str, ref: str = "2019-03-14") -> list[str]:
+    return [str(f.date) for f in of_type(text, "statement", ref)]
+
+
+def test_todays_event_is_not_the_day_of_speaking():
+    assert _dates("Speaking at the ceremony on Friday, Air Marshal Omar Bello said today's event reflected "
+                  "the trust between Ghana and Pakistan.") == ["2019-03-08"]
+    assert _dates("Air Marshal Omar Bello addressed the ceremony in Accra on Friday.\n\n"
+                  "He said today's event reflected the trust between Ghana and Pakistan.") == ["2019-03-08"]
+
+
+def test_a_past_date_after_a_threat_dates_the_threat():
+    got = _dates("President Olav Berg of Norway first threatened to leave the treaty with Russia in April, "
+                 "amid growing anger over US plans.", ref="2019-11-08")
+    assert got == ["2019-04"]

@@ -80,7 +80,7 @@ _SPEAKER_NP = re.compile(r"((?:an?|the)\s+(?:[A-Z][\w-]*\s+){0,3}(?:ministry|Min
 # Between a subject and its verb: an apposition or relative clause set off by commas, or a few adverbs.
 _APPOSITION = re.compile(r"^\s*,[^\"“”;]{1,140},\s*(?:also\s+|further\s+|however,?\s+)?$")
 _ADVERBS = re.compile(r"^\s*(?:\b(?:also|further|then|later|again|has|have|had|once|now|formally|publicly|repeatedly|on\s+\w+day|earlier|today|"
-                      r"yesterday|however|in\s+a\s+statement|in\s+an?\s+\w+|at\s+the\s+time)\b[\s,]*){0,4}$", re.I)
+                      r"yesterday|however|first|in\s+a\s+statement|in\s+an?\s+\w+|at\s+the\s+time)\b[\s,]*){0,4}$", re.I)
 
 
 def quotation_spans(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
@@ -359,8 +359,21 @@ class SpeechReader:
             if media:
                 f.add("medium", media[0])
             self._add_quotes(f, s, vpos)
-            near = [x for x in s.dates if 0 <= x.start - vend <= 20 and verb != "according to"]
+            near = [x for x in s.dates if 0 <= x.start - vend <= 20 and verb != "according to" and not _ATTRIBUTIVE_DAY.match(
+                ctx.text[x.start:x.end + 3])]
+            if not near:
+                # "Speaking at the ceremony on Friday, X said": the date of the occasion the sentence opens with
+                lead = _OCCASION_LEAD.match(s.text)
+                near = [x for x in s.dates if lead and x.end <= s.start + lead.end() and not _ATTRIBUTIVE_DAY.match(
+                    ctx.text[x.start:x.end + 3])][-1:]
+            if not near and verb in _FUTURE_COMPLEMENT:
+                # "threatened to suspend the treaty in April": a past day cannot date the action still threatened,
+                # so it dates the threat
+                near = [x for x in s.dates if x.start >= vend and (x.spec.latest() or ctx.reference.latest()) <= ctx.reference.earliest()
+                        and not re.search(r"\b(?:since|until|till|by)\s+$", ctx.text[max(s.start, x.start - 7):x.start])][:1]
             finish_date(f, near[0] if near else None, ctx, s, "ref")
+            if not near and _OCCASION_REF.search(s.text):
+                self._occasion_date(f, s)
             f.planned = False
             f.fields["_explicit_date"] = bool(near)
             self.last = f
@@ -371,6 +384,21 @@ class SpeechReader:
             self.last.quotes.append(s.quote())
             self.last.sentence = s.idx
         return []
+
+    def _occasion_date(self, f: DraftFact, s: Sent) -> None:
+        """"Addressing the ceremony, X said today's event ...": a statement made at an occasion the article
+        reported just before takes that occasion's date (the last fact dated by the text, a few sentences back)."""
+        for other in reversed(self.ctx.facts):
+            if s.idx - other.sentence > 6:
+                break
+            if other.type != "statement" and other.date is not None and other.date_basis == "text" and not other.planned:
+                f.date, f.date_basis = other.date, "text"
+                return
+        for prev in reversed(self.ctx.sents[max(0, s.idx - 2):s.idx]):
+            # "X addressed the ceremony on Friday. He said today's event ...": the day the occasion was told
+            if prev.dates and _OCCASION_WORD.search(prev.text):
+                f.date, f.date_basis = prev.dates[-1].spec, "text"
+                return
 
     def _same_act(self, s: Sent, vpos: int, verb: str, speakers: list[Mention]) -> bool:
         """Whether this verb continues the last statement: "he added" right after it, or a quotation
@@ -407,6 +435,14 @@ class SpeechReader:
         return bool(events) and not any(self.quotes.span_at(p) for p in range(s.start, min(s.end, s.start + 2)))
 
 
+_FUTURE_COMPLEMENT = {"threatened", "threatens", "vowed", "vows", "pledged", "pledges", "promised", "warned", "warns"}
+# "today's event", "Monday's talks": a day that qualifies a noun, not the day the words were said.
+_ATTRIBUTIVE_DAY = re.compile(r"[\w ]+['’]s?\s", re.I)
+_OCCASION_LEAD = re.compile(r"\s*(?:Speaking|Addressing|Talking|Commenting|Writing)\b[^\"“”;]{0,120}?,")
+_OCCASION_REF = re.compile(r"\b(?:(?:at|during|addressing|after|on\s+the\s+sidelines\s+of|on\s+the\s+occasion\s+of)\s+the\s+"
+                           r"(?:\w+\s+){0,2}(?:ceremony|event|occasion|function|handover|signing|launch|parade)|"
+                           r"today['’]s\s+(?:ceremony|event|occasion|function|handover|signing))\b", re.I)
+_OCCASION_WORD = re.compile(r"\b(?:ceremony|event|occasion|function|handover|signing|launch|parade)\b", re.I)
 _DOCUMENT_AFTER = re.compile(r"\s+(?:the|a|this|that)\s+(?:joint\s+|official\s+)?(?:statement|communiqu[eé]|"
                              r"press\s+release|release|declaration)\b", re.I)
 
