@@ -155,3 +155,13 @@ def test_a_past_date_after_a_threat_dates_the_threat():
     got = _dates("President Olav Berg of Norway first threatened to leave the treaty with Russia in April, "
                  "amid growing anger over US plans.", ref="2019-11-08")
     assert got == ["2019-04"]
+
+
+# ------------------------------------------------------------------ cause 4: the speaker behind a part played at an event
+def test_guest_of_honour_is_the_person_named_so_not_the_last_person_named():
+    found = of_type("Ghana's Defence Minister Kofi Mensah was the guest of honour at the handover ceremony in Accra "
+                    "on Friday. Air Marshal Omar Bello of Pakistan also spoke at the event.\n\n"
+                    "Addressing the ceremony, the guest of honour expressed gratitude for the sustained cooperation "
+                    'with Pakistan. "The aircraft will strengthen our air force," he said.', "statement")
+    assert [names(f, "speaker") for f in found] == [["Kofi Mensah"]]
+    assert str(found[0].date) == "2019-03-08"  # the ceremony's Friday, not the day of publication

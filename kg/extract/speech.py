@@ -63,6 +63,9 @@ _GROUP = re.compile(r"\b(?:both\s+(?:sides|countries|governments|leaders|nations
                     r"the\s+parties)\s+(?:also\s+|have\s+|had\s+)?$", re.I)
 _ORG_REF = re.compile(r"\bthe\s+(?:bloc|alliance|organi[sz]ation|union|grouping|body|commission|council)\s+"
                       r"(?:also\s+|has\s+|had\s+)?$", re.I)
+# A part played at an event, standing for the person the text gave it to: "the guest of honour said".
+_ROLE_REF = re.compile(r"\bthe\s+(chief\s+guest|guest\s+of\s+honou?r|special\s+guest|keynote\s+speaker|main\s+speaker)"
+                       r"\s*,?\s+(?:also\s+|further\s+)?$", re.I)
 _TITLE_REF = re.compile(r"\bthe\s+((?:[A-Z][a-z]+\s+){0,2}(?:President|Prime\s+Minister|Premier|Chancellor|"
                         r"Minister|Secretary|Ambassador|Envoy|Spokes(?:man|woman|person)|King|Emir|Commander|"
                         r"Chairman|Chairperson|Secretary-General|minister|president|ambassador|spokes(?:man|woman|person)))"
@@ -229,6 +232,11 @@ class SpeechReader:
             found = _head_coref(ctx, s, vpos - len(np_.group(1)) - (len(before) - len(before.rstrip())), np_.group(1))
             if found is not None:
                 return [found], None
+        role = _ROLE_REF.search(before)
+        if role:
+            holder = self._role_holder(role.group(1), vpos - len(before) + role.start())
+            if holder is not None:
+                return [holder], None
         t = _TITLE_REF.search(before)
         if t:
             holder = self._people_before(vpos, t.group(1))
@@ -270,6 +278,18 @@ class SpeechReader:
             if pick is not None:
                 return [self.ctx.state(pick) or pick] if pick.type != "Person" and pick.country else [pick]
         return []
+
+    def _role_holder(self, role: str, pos: int) -> Mention | None:
+        """Who "the guest of honour" is: the person the text named with that role before ``pos``
+        ("Defence Minister X was the guest of honour", "the chief guest, X, ...")."""
+        words = r"\s+".join(role.lower().split())
+        best = None
+        for hit in re.finditer(rf"\b{words}\b", self.ctx.text[:pos], re.I):
+            people = [m for m in self.ctx.all_mentions if m.type == "Person" and abs(m.start - hit.start()) <= 120
+                      and not self.quotes.inside(m.start) and m.end <= pos]
+            if people:
+                best = min(people, key=lambda m: abs(m.start - hit.start()))
+        return best
 
     def _speaker_after(self, s: Sent, vend: int) -> list[Mention]:
         """", said Mr Jonson", "," says the President": the inverted subject."""
@@ -391,7 +411,8 @@ class SpeechReader:
         for other in reversed(self.ctx.facts):
             if s.idx - other.sentence > 6:
                 break
-            if other.type != "statement" and other.date is not None and other.date_basis == "text" and not other.planned:
+            if other.type in _OCCASIONS and other.date is not None and other.date_basis == "text" and not other.planned \
+                    and not other.date.qualifier:
                 f.date, f.date_basis = other.date, "text"
                 return
         for prev in reversed(self.ctx.sents[max(0, s.idx - 2):s.idx]):
@@ -442,6 +463,8 @@ _OCCASION_LEAD = re.compile(r"\s*(?:Speaking|Addressing|Talking|Commenting|Writi
 _OCCASION_REF = re.compile(r"\b(?:(?:at|during|addressing|after|on\s+the\s+sidelines\s+of|on\s+the\s+occasion\s+of)\s+the\s+"
                            r"(?:\w+\s+){0,2}(?:ceremony|event|occasion|function|handover|signing|launch|parade)|"
                            r"today['’]s\s+(?:ceremony|event|occasion|function|handover|signing))\b", re.I)
+_OCCASIONS = {"visit", "agreement", "arms_delivery", "arms_order", "exercise", "conference", "other", "treaty_status",
+              "diplomatic_relations", "energy_cooperation"}
 _OCCASION_WORD = re.compile(r"\b(?:ceremony|event|occasion|function|handover|signing|launch|parade)\b", re.I)
 _DOCUMENT_AFTER = re.compile(r"\s+(?:the|a|this|that)\s+(?:joint\s+|official\s+)?(?:statement|communiqu[eé]|"
                              r"press\s+release|release|declaration)\b", re.I)
