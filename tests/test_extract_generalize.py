@@ -165,3 +165,11 @@ def test_guest_of_honour_is_the_person_named_so_not_the_last_person_named():
                     'with Pakistan. "The aircraft will strengthen our air force," he said.', "statement")
     assert [names(f, "speaker") for f in found] == [["Kofi Mensah"]]
     assert str(found[0].date) == "2019-03-08"  # the ceremony's Friday, not the day of publication
+
+
+# ------------------------------------------------------------------ cause 6: one handover told twice
+def test_handover_restated_in_a_quote_is_one_delivery():
+    found = of_type("ACCRA: Pakistan on Friday handed over three JF-17 Thunder fighter aircraft to the Ghana Air Force.\n\n"
+                    '"The induction of JF-17 fighter aircraft from Pakistan will boost our capacity," '
+                    "Ghana's Air Chief Kwame Asante said.", "arms_delivery")
+    assert len(found) == 1 and names(found[0], "supplier") == ["Pakistan"]

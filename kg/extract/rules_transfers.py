@@ -168,7 +168,7 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         if told is not None:
             d = told.dates[0]
             f.quotes.append(told.quote())  # the date rests on that sentence: it is quoted too
-        if d is None and any(x.type == kind and x.keys("weapon") == {w.key} and s.idx - x.sentence <= 3 for x in ctx.facts + out):
+        if d is None and any(x.type == kind and _same_weapon(x, w) and s.idx - x.sentence <= 3 for x in ctx.facts + out):
             continue  # "The corvette is the first warship India has gifted": more on a transfer just reported
         f.add("supplier", supplier)
         f.add("recipient", recipient)
@@ -193,6 +193,18 @@ _NOUN_ORDER = re.compile(r"(?:acquisition|procurement|purchase)\b", re.I)
 _POSSESSIVE_BUYER = re.compile(r"([\w.-]+(?:\s+[\w.-]+){0,2})['’]s?\s+$")
 # The purpose of a signed deal that makes its subject the seller: "signed a deal with X to sell ...".
 _SELL_PURPOSE = re.compile(r"\bto\s+(?:sell|supply|export|provide|deliver|transfer)\b", re.I)
+
+
+def _same_weapon(f: DraftFact, w: Mention) -> bool:
+    """Whether fact ``f`` is about weapon ``w``: the same entity, or a name one word-prefix of the other
+    ("JF-17" and "JF-17 Thunder", told twice in one story)."""
+    mine = w.name.lower().split()
+    for p in f.role("weapon"):
+        theirs = p.name.lower().split()
+        n = min(len(mine), len(theirs))
+        if p.key == w.key or (n and mine[:n] == theirs[:n]):
+            return True
+    return False
 
 
 def _date_told_next(ctx: Context, s: Sent, w: Mention):
