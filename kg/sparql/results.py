@@ -141,6 +141,42 @@ def write_native(result: QueryResult, out: TextIO, fmt: str) -> bool:
     return True
 
 
+_js = json.encoder.encode_basestring  # json's C string encoder, as ensure_ascii=False writes strings
+
+
+def _json_text(term) -> str:
+    """``_json_term(term)`` as compact JSON text, the same bytes json.dumps writes."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _js(term.value) + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type":"bnode","value":' + _js(term.value) + "}"
+    if not isinstance(term, ox.Literal):
+        return json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+    if term.language:
+        return '{"type":"literal","value":' + _js(term.value) + ',"xml:lang":' + _js(term.language) + "}"
+    datatype = term.datatype.value
+    if datatype != XSD_STRING:
+        return '{"type":"literal","value":' + _js(term.value) + ',"datatype":' + _js(datatype) + "}"
+    return '{"type":"literal","value":' + _js(term.value) + "}"
+
+
+def _write_json_rows(result: QueryResult, out: TextIO) -> None:
+    """SPARQL JSON results, compact (the bytes json.dumps writes for the same document), written
+    in batches of rows rather than built as one document first."""
+    keys = [_js(v) + ":" for v in result.variables]
+    out.write('{"head":{"vars":[' + ",".join(_js(v) for v in result.variables) + ']},"results":{"bindings":[')
+    batch: list[str] = []
+    first = True
+    for row in result.rows:
+        batch.append("{" + ",".join([k + _json_text(t) for k, t in zip(keys, row) if t is not None]) + "}")
+        if len(batch) >= 1000:
+            out.write(("" if first else ",") + ",".join(batch))
+            batch, first = [], False
+    if batch:
+        out.write(("" if first else ",") + ",".join(batch))
+    out.write("]}}\n")
+
+
 def _json_term(term) -> dict:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -209,10 +245,13 @@ def write_results(result: QueryResult, out: TextIO, fmt: str = "table", *, inden
         doc: dict[str, object]
         if result.kind == "ask":
             doc = {"head": {}, "boolean": result.boolean}
-        else:
+        elif indent is not None:
             doc = {"head": {"vars": result.variables}, "results": {"bindings": [
                 {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
                 for row in result.rows]}}
+        if indent is None and result.kind == "select":  # compact, row by row (kg serve)
+            _write_json_rows(result, out)
+            return
         if indent is None:  # one string: json.dump streams through the pure-Python encoder
             out.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
         else:
