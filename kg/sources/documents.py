@@ -140,9 +140,7 @@ def read_document(path: Path) -> Document:
         if not meta.get(key):
             raise SourceError(f"front matter lacks {key!r}", path=str(path), line=end)
 
-    def date_field(key: str) -> dates.PartialDate | None:
-        if not meta.get(key):
-            return None
+    def date_field(key: str) -> dates.PartialDate:
         try:
             return dates.parse_partial(meta[key])
         except DateError as exc:
@@ -160,7 +158,8 @@ def read_document(path: Path) -> Document:
         raise SourceError("the document has no text after its front matter", path=str(path), line=end)
     return Document(
         id=slug_of(path), path=path, meta=meta, text=text,
-        reference_date=date_field("reference_date"), published=date_field("published"),
+        reference_date=date_field("reference_date"),  # required: checked above
+        published=date_field("published") if meta.get("published") else None,
         body_line=end + 1, reliability=reliability,
     )
 

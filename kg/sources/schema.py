@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 from rdflib.namespace import RDF, RDFS, XSD
 
 from ..core import resources
@@ -87,22 +88,36 @@ class Schema:
         return str(value) if value is not None else str(term)
 
 
-def _fields(shapes: Graph, ontology: Graph, shape: URIRef, is_sub) -> dict[str, Field]:
+def _iri(graph: Graph, subject: Node, predicate: URIRef) -> URIRef | None:
+    """The IRI ``subject`` has for ``predicate`` in kg's own ontology or shapes, or None where it has none."""
+    value = graph.value(subject, predicate)
+    if value is None or isinstance(value, URIRef):
+        return value
+    raise ValueError(f"{subject} {predicate}: an IRI was expected, not {value!r}")
+
+
+def _int(graph: Graph, subject: Node, predicate: URIRef) -> int | None:
+    """The whole number ``subject`` has for ``predicate`` (a literal such as sh:minCount), or None."""
+    value = graph.value(subject, predicate)
+    return int(str(value)) if value is not None else None
+
+
+def _fields(shapes: Graph, ontology: Graph, shape: Node, is_sub) -> dict[str, Field]:
     out: dict[str, Field] = {}
     for prop in shapes.objects(shape, SH.property):
         key = shapes.value(prop, KG.sheetKey)
         if key is None:
             continue
-        path = shapes.value(prop, SH.path)
-        cls = shapes.value(prop, SH["class"])
-        dtype = shapes.value(prop, SH.datatype)
+        path = _iri(shapes, prop, SH.path)
+        if path is None:
+            raise ValueError(f"the shape of {key!r} has no sh:path")
+        cls = _iri(shapes, prop, SH["class"])
+        dtype = _iri(shapes, prop, SH.datatype)
         node = shapes.value(prop, SH.node)
-        mn = shapes.value(prop, SH.minCount)
-        mx = shapes.value(prop, SH.maxCount)
-        f = Field(str(key), path, LITERAL, dtype or XSD.string,
-                  int(mn) if mn is not None else 0, int(mx) if mx is not None else None)
-        low = shapes.value(prop, SH.minInclusive)
-        f.minimum = int(low) if low is not None else None
+        mn = _int(shapes, prop, SH.minCount)
+        f = Field(str(key), path, LITERAL, dtype or XSD.string, mn if mn is not None else 0,
+                  _int(shapes, prop, SH.maxCount))
+        f.minimum = _int(shapes, prop, SH.minInclusive)
         if node is not None:
             f.kind = NESTED
             f.range = None
@@ -116,7 +131,7 @@ def _fields(shapes: Graph, ontology: Graph, shape: URIRef, is_sub) -> dict[str, 
                 f.concepts = {
                     str(ontology.value(c, KG.sheetKey)): c
                     for c in ontology.subjects(RDF.type, cls)
-                    if ontology.value(c, KG.sheetKey) is not None
+                    if isinstance(c, URIRef) and ontology.value(c, KG.sheetKey) is not None
                 }
             else:
                 f.kind = ENTITY
@@ -137,22 +152,27 @@ def load_schema() -> Schema:
     base_fields = _fields(shapes, ontology, base_shape, is_sub)
 
     fact_types: dict[str, FactType] = {}
-    for cls, name in sorted(ontology.subject_objects(KG.sheetType)):
+    for cls, name in sorted(ontology.subject_objects(KG.sheetType), key=lambda pair: (str(pair[0]), str(pair[1]))):
+        if not isinstance(cls, URIRef):
+            raise ValueError(f"kg:sheetType {name} is given to {cls!r}, not a class IRI")
         fields = dict(base_fields)
-        for shape in sorted(shapes.subjects(SH.targetClass, cls)):
+        for shape in sorted(shapes.subjects(SH.targetClass, cls), key=str):
             fields.update(_fields(shapes, ontology, shape, is_sub))
         shortcuts = []
         for node in ontology.objects(cls, KG.shortcut):
+            subject = _iri(ontology, node, KG.shortcutSubject)
+            if subject is None:
+                raise ValueError(f"a kg:shortcut of {cls} has no kg:shortcutSubject")
             shortcuts.append(Shortcut(
-                ontology.value(node, KG.shortcutSubject),
-                ontology.value(node, KG.shortcutPredicate),
-                ontology.value(node, KG.shortcutObject),
-                ontology.value(node, KG.shortcutPredicateFrom),
+                subject,
+                _iri(ontology, node, KG.shortcutPredicate),
+                _iri(ontology, node, KG.shortcutObject),
+                _iri(ontology, node, KG.shortcutPredicateFrom),
             ))
         shortcuts.sort(key=lambda s: (str(s.subject), str(s.predicate), str(s.object)))
         fact_types[str(name)] = FactType(
             str(name), cls, str(ontology.value(cls, RDFS.label) or name), fields, shortcuts,
-            ontology.value(cls, KG.cameoCode),
+            _iri(ontology, cls, KG.cameoCode),
         )
 
     entity_types = {
@@ -161,7 +181,7 @@ def load_schema() -> Schema:
         if isinstance(c, URIRef) and str(c).startswith(str(KG)) and is_sub(c, KG.Entity)
     }
     concept_predicates = {
-        c: p for c, p in ontology.subject_objects(KG.impliesPredicate)
+        c: p for c, p in ontology.subject_objects(KG.impliesPredicate) if isinstance(c, URIRef) and isinstance(p, URIRef)
     }
     return Schema(ontology, shapes, fact_types, entity_types, concept_predicates)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -41,9 +42,13 @@ class LList(list):
 # libyaml's parser where PyYAML was built with it (a registry of thousands of
 # entities parses several times faster); the constructors below are ours either way.
 _C_PARSER = hasattr(yaml, "CSafeLoader")
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader  # the interface both loaders share
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _Loader(_BaseLoader):
     def construct_object(self, node, deep=False):
         # A node met a second time is an alias of an anchor (or a recursive one): refuse it
         # before anything walks the expansion.
@@ -123,16 +128,16 @@ def loads(text: str) -> object:
                           f"{len(before) - before.rfind(chr(10))})", line=line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "malformed YAML"
         if mark:
             reason += f" (column {mark.column + 1})"
-        unclosed = _unclosed_quote(text, line)
+        unclosed = _unclosed_quote(text, at)
         if unclosed is not None:
             start, end = unclosed
             raise SourceError(f"YAML syntax error: the quoted value that starts here is not closed on its line; "
                               f"it runs on to line {end}, where the parser gave up: {reason}", line=start) from None
-        raise SourceError(f"YAML syntax error: {reason}", line=line) from None
+        raise SourceError(f"YAML syntax error: {reason}", line=at) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"YAML error: {exc}") from None
     except RecursionError:
@@ -143,7 +148,7 @@ def _first_alias_line(text: str) -> int | None:
     """The line of the first alias, found by the parser's events (no node is built)."""
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                 return event.start_mark.line + 1
     except yaml.YAMLError:
         pass
