@@ -126,7 +126,8 @@ def _property_checks(shapes: Graph, prop, focus_pattern: str, where: str, classe
         for check in _node_checks(shapes, node, f"{where} > {label}", classes):
             sparql = check.sparql.replace("#FOCUS#", nested_focus).replace(
                 "SELECT DISTINCT ?this ?value", "SELECT DISTINCT ?owner_ ?this", 1)
-            checks.append(Check(f"{label.rsplit('#', 1)[-1]} value {check.path.rsplit('#', 1)[-1]} {check.message}",
+            value_path = check.path.rsplit("#", 1)[-1] if check.path is not None else ""  # None: a SPARQL constraint
+            checks.append(Check(f"{label.rsplit('#', 1)[-1]} value {value_path} {check.message}",
                                 check.path, sparql))
     return checks
 
@@ -166,7 +167,7 @@ def compile_shapes(shapes: Graph, ontology: Graph) -> list[Check]:
                 conditions = []
                 for alt in Collection(shapes, alternatives):
                     path, mn = shapes.value(alt, SH.path), shapes.value(alt, SH.minCount)
-                    if path is None or mn is None or int(mn) != 1:
+                    if path is None or mn is None or int(str(mn)) != 1:
                         raise KGError(f"shapes: sh:or supports only [sh:path P; sh:minCount 1] ({where})")
                     conditions.append(f"EXISTS {{ ?this {_n3(path)} ?any_ }}")
                 paths = " or ".join(str(shapes.value(a, SH.path)).rsplit("#", 1)[-1] for a in Collection(shapes, alternatives))
