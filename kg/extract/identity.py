@@ -57,13 +57,13 @@ def written_head(text: str) -> str:
     return words[-1] if words else ""
 
 
-def name_words(name: str | None, ignore: set[str] = frozenset()) -> set[str]:
+def name_words(name: str | None, ignore: set[str] | frozenset[str] = frozenset()) -> set[str]:
     if not name:
         return set()
     return {w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _SMALL and w not in ignore}
 
 
-def similar_names(a: str | None, b: str | None, ignore: set[str] = frozenset()) -> bool:
+def similar_names(a: str | None, b: str | None, ignore: set[str] | frozenset[str] = frozenset()) -> bool:
     """True when the names share half the words of the shorter one (small words and
     the words of ``ignore``, such as the participants' own names, left out)."""
     wa, wb = name_words(a, ignore), name_words(b, ignore)

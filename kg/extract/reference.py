@@ -10,8 +10,10 @@ Nothing is loaded until it is first needed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 # The press's own forms that the packages lack, by ISO 3166 alpha-2 code.
 EXTRA_STATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -227,7 +229,7 @@ def countries() -> tuple[CountryRecord, ...]:
         return ()
     try:
         import countryinfo
-        infos = {}
+        infos: dict[str, Mapping[str, Any]] = {}
         for c in countryinfo.all_countries():
             info = c.info()
             iso = (info.get("ISO") or {}).get("alpha2")
@@ -236,24 +238,24 @@ def countries() -> tuple[CountryRecord, ...]:
     except ImportError:  # the demonyms and capitals are then the registry's alone
         infos = {}
     out = []
-    for c in pycountry.countries:
-        info = infos.get(c.alpha_2, {})
-        short = info.get("name") or getattr(c, "common_name", None) or _comma_inverted(c.name)[-1]
-        rec = CountryRecord(c.alpha_2, c.alpha_3, short)
-        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
+    for country in pycountry.countries:
+        about = infos.get(country.alpha_2, {})
+        short = about.get("name") or getattr(country, "common_name", None) or _comma_inverted(country.name)[-1]
+        rec = CountryRecord(country.alpha_2, country.alpha_3, short)
+        for n in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
             if n:
                 rec.names.update(_comma_inverted(n))
-        for alt in info.get("altSpellings") or []:
+        for alt in about.get("altSpellings") or []:
             if not (alt.isupper() and len(alt) <= 3) and alt.isascii():
                 rec.names.update(_comma_inverted(alt))
-        rec.names.update(EXTRA_STATE_NAMES.get(c.alpha_2, ()))
-        demonym = info.get("demonym")
+        rec.names.update(EXTRA_STATE_NAMES.get(country.alpha_2, ()))
+        demonym = about.get("demonym")
         if demonym:
             rec.demonyms.add(demonym)
-        capital = info.get("capital")
+        capital = about.get("capital")
         if capital:
             rec.capital = CAPITAL_OVERRIDES.get(capital, capital)
-        rec.provinces = [p for p in info.get("provinces") or [] if isinstance(p, str)]
+        rec.provinces = [p for p in about.get("provinces") or [] if isinstance(p, str)]
         rec.names.discard(short)
         out.append(rec)
     return tuple(out)

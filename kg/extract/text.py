@@ -246,7 +246,7 @@ def body_spans(text: str) -> list[tuple[int, int, int]]:
                 prev_end = e
                 continue
         prev_end = e
-        opens_wrapped = (width and i + 1 < len(content) and content[i + 1][0] == e + 1
+        opens_wrapped = (width and nxt is not None and content[i + 1][0] == e + 1
                          and len(line.rstrip()) >= 0.7 * width and not _DATELINE.match(nxt.lstrip()))
         if _is_heading(line, nxt) and not opens_wrapped:
             continue
