@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ..core import dates
 from . import reference as ref
@@ -95,7 +96,7 @@ class Context:
     def before(self, pos: int, pred, n: int = 1, distinct: bool = True) -> list[Mention]:
         """The last ``n`` mentions before ``pos`` that satisfy ``pred``, latest first."""
         out: list[Mention] = []
-        seen: set[str] = set()
+        seen: set[str | None] = set()
         for m in reversed(self.all_mentions):
             if m.end > pos or not pred(m):
                 continue
@@ -260,8 +261,18 @@ def span_of(s: Sent, m: re.Match, offset: int = 0) -> tuple[int, int]:
 
 
 
-def unique(ms: list[Mention]) -> list[Mention]:
-    seen, out = set(), []
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+_K = TypeVar("_K", bound=_Keyed)
+
+
+def unique(ms: list[_K]) -> list[_K]:
+    """Each entity once (by key), in the order first met: mentions, or participants of facts."""
+    seen: set[str] = set()
+    out: list[_K] = []
     for m in ms:
         if m.key not in seen:
             seen.add(m.key)
@@ -274,7 +285,8 @@ def finish_date(fact: DraftFact, d: DateMention | None, ctx: Context, s: Sent, d
     if d is not None:
         fact.date = d.spec
         fact.confidence += 0.1
-        if fact.date.earliest() and fact.date.earliest() > ctx.reference.latest():
+        earliest = fact.date.earliest()
+        if earliest and earliest > ctx.reference.latest():
             fact.planned = True
         return
     fact.date = {"ref": dates.DateSpec(ctx.reference, text=ctx.reference.iso())}.get(default) or as_of(ctx.reference, default)

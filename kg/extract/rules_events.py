@@ -17,7 +17,7 @@ _EXERCISE = re.compile(r"\b(?:exercises?|drills?|war\s?games|manoeuvres|maneuver
 
 
 def rule_exercise(ctx: Context, s: Sent) -> list[DraftFact]:
-    out = []
+    out: list[DraftFact] = []
     t = _EXERCISE.search(s.text)
     if t is None:
         return _series_edition(ctx, s)
@@ -315,7 +315,8 @@ def rule_conference(ctx: Context, s: Sent) -> list[DraftFact]:
             f.fields["ordinal"] = o
         d = nearest_date(s, tend)
         finish_date(f, d, ctx, s, "ref")
-        if s.future and (d is None or not d.spec.earliest() or d.spec.earliest() >= ctx.reference.earliest()):
+        begins = d.spec.earliest() if d is not None else None
+        if s.future and (begins is None or begins >= ctx.reference.earliest()):
             f.planned = True
         f.fields["_span"] = (tpos, tend)
         out.append(f)

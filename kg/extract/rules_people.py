@@ -119,13 +119,14 @@ def _title_near(s: Sent, m: Mention) -> tuple[str | None, int, int, bool]:
     junk = _JUNK_AFTER_NAME.match(tail)
     k = junk.end() if junk else 0
     rest = tail[k:]
-    fm = re.match(r"(?:the\s+)?(former\s+|Former\s+)?", rest)
-    former = bool(fm.group(1))
-    rest2 = rest[fm.end():]
+    fm = re.match(r"(?:the\s+)?(former\s+|Former\s+)?", rest)  # matches always: all of it is optional
+    fm_end = fm.end() if fm else 0
+    former = bool(fm and fm.group(1))
+    rest2 = rest[fm_end:]
     owner = re.match(r"(?:[A-Z][\w'’-]*\s*){1,3}['’]s\s+|(?:[A-Z][a-z]+\s+)(?=[A-Za-z])", rest2)
     skip = 0
     if owner:
-        mm = [x for x in s.mentions if x.start == m.end + k + fm.end() and x.type == "State"]
+        mm = [x for x in s.mentions if x.start == m.end + k + fm_end and x.type == "State"]
         if mm:
             skip = owner.end()
     rest3 = rest2[skip:]
@@ -142,7 +143,7 @@ def _title_near(s: Sent, m: Mention) -> tuple[str | None, int, int, bool]:
                 break  # "Deputy Prime Minister and Minister of ...": try the second title
             stop = re.search(r",|\.\s|;|\s(?:said|told|who|and|has|had|was|is|will|gave|delivered)\b", part[t.end():])
             title = part[: t.end() + (stop.start() if stop else len(part) - t.end())]
-            tstart = m.end + k + fm.end() + skip + off
+            tstart = m.end + k + fm_end + skip + off
             return _title_text(title), tstart, tstart + len(title), former
         else:
             break

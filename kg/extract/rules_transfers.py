@@ -148,7 +148,7 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
             supplier = next((p for x in ordered for p in x.role("supplier")), None)
         if recipient is None:
             # "landed at Hasimara air base in West Bengal": the place's state.
-            places = [x for x in s.mentions if x.type == "Place" and x.country]
+            place_states = [x.country for x in s.mentions if x.type == "Place" and x.country]
             others = [ctx.state(x) for x in s.mentions if x.type == "State" and (supplier is None or x.key != supplier.key)]
             if others:
                 recipient = others[0]
