@@ -274,7 +274,7 @@ def evaluate_realtext(gold_dir: str | Path) -> RealReport:
         doc = document_from_text(body, str(meta.get("published") or ""), doc_id=name)
         drafts = [fact_to_json(d) for d in extract_document(doc)]
         drafts = [d for d in drafts if d["type"] not in UNSCORED]
-        isos = {}
+        isos: dict[str, str] = {}
         ds = [_draft(d, isos) for d in drafts]
         gold = [g for g in gold_doc.get("facts") or [] if isinstance(g, dict) and g.get("type")]
         graph = nx.Graph()

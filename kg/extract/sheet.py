@@ -60,7 +60,7 @@ def fact_to_json(f: DraftFact) -> dict[str, Any]:
     out: dict[str, Any] = {"type": f.type if f.type in JSON_TYPES else "other"}
     participants = []
     for p in f.participants:
-        item = {"role": p.role, "name": p.name, "entity_type": p.type, "id": p.key if p.known else None}
+        item: dict[str, Any] = {"role": p.role, "name": p.name, "entity_type": p.type, "id": p.key if p.known else None}
         if p.found_as and " ".join(p.found_as.split()) != p.name:
             item["text"] = " ".join(p.found_as.split())  # the words the document uses ("Timor-Leste", "IAF")
         if p.known:
@@ -68,13 +68,13 @@ def fact_to_json(f: DraftFact) -> dict[str, Any]:
         item["known"] = p.known
         participants.append(item)
     for p, role, chief in f.fields.get("speakers", []):
-        item = {"role": "speaker", "name": p.name, "entity_type": p.type, "id": p.key if p.known else None,
-                "known": p.known, "speech": role}
+        speaker: dict[str, Any] = {"role": "speaker", "name": p.name, "entity_type": p.type,
+                                   "id": p.key if p.known else None, "known": p.known, "speech": role}
         if p.known:
-            item["iri"] = str(entity_iri(p.key))
+            speaker["iri"] = str(entity_iri(p.key))
         if chief:
-            item["chief_guest"] = True
-        participants.append(item)
+            speaker["chief_guest"] = True
+        participants.append(speaker)
     out["participants"] = participants
     d = f.date
     if d is not None:

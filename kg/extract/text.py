@@ -182,7 +182,7 @@ def read_source(path: str | Path, reference_date: str | dates.PartialDate | None
     return Document(id=path.stem, path=path, meta=meta, text=text, reference_date=ref)
 
 
-def document_from_text(text: str, reference_date: str | dates.PartialDate, doc_id: str = "text") -> Document:
+def document_from_text(text: str, reference_date: str | dates.PartialDate | None, doc_id: str = "text") -> Document:
     """A Document for text held in memory (a notebook, a test, the benchmark)."""
     ref = _reference(reference_date, None)
     if ref is None:
