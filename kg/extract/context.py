@@ -55,7 +55,8 @@ MONEY = re.compile(
     r"roubles|rubles|yen|won|riyals|dirhams|USD|EUR)")
 
 
-_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b|\b(" + "|".join(sorted(ref.ORDINAL_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b|\b(" + "|".join(sorted(ref.ORDINAL_WORDS, key=len, reverse=True))
+                      + r")\b", re.IGNORECASE)
 
 
 @dataclass
@@ -334,7 +335,8 @@ def named_phrase(s: Sent, t_start: int, t_end: int) -> tuple[str, int, int] | No
     left = re.search(r"((?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)|" + "|".join(ref.ORDINAL_WORDS) + r")['’]?\s+)+)$", text[:a])
     if left:
         a = left.start(1)
-    cap = r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z][\w'’.-]*"
+    cap = (r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+           r"August|September|October|November|December)\b)[A-Z][\w'’.-]*")
     right = re.match(rf"((?:\s+(?:of|on|for)\s+(?:the\s+)?(?:{cap}|\d{{4}})(?:\s+(?:{cap}|and|of|the|&|\d{{4}}))*)+)",
                      text[b:])
     if right:
@@ -356,7 +358,8 @@ def named_phrase(s: Sent, t_start: int, t_end: int) -> tuple[str, int, int] | No
 
 def person_state(ctx: Context, s: Sent, person: Mention) -> Mention | None:
     """The state a person represents: a demonym or possessive before their title, else the registry's."""
-    before = [m for m in s.mentions if m.end <= person.start and person.start - m.end <= 60 and m.type in ("State", "ArmedService", "Ministry")]
+    before = [m for m in s.mentions
+              if m.end <= person.start and person.start - m.end <= 60 and m.type in ("State", "ArmedService", "Ministry")]
     for m in reversed(before):
         gap = s.between(m.end, person.start)
         if not re.search(r"[.;,]|\bwith\b|\band\b", gap):  # "While in Chile, Mr Berg": not his state

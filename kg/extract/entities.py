@@ -76,7 +76,8 @@ class Gazetteer:
         if not key or not name.strip():
             return
         words = _WORD.findall(name)
-        case = tuple(words) if (name.isupper() and len(name) <= 6) or any(w.isupper() and len(w) > 1 for w in words[:1]) and len(words) == 1 else None
+        case = (tuple(words) if (name.isupper() and len(name) <= 6)
+                or any(w.isupper() and len(w) > 1 for w in words[:1]) and len(words) == 1 else None)
         e = Entry(entry.key, entry.name, entry.type, entry.known, entry.country, entry.via, case, entry.rank)
         old = self.phrases.get(key)
         if old is None or e.rank < old.rank:
@@ -203,7 +204,8 @@ def gazetteer(registry: Registry | None) -> Gazetteer:
 
 def _char_class(pred) -> str:
     """A regex character class body for every code point satisfying ``pred``, as ranges."""
-    out, start, prev = [], None, None
+    out: list[tuple[int, int]] = []
+    start: int | None = None
     for c in range(0x80, 0x2000):  # Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic scripts
         ok = pred(chr(c))
         if ok and start is None:
@@ -213,7 +215,9 @@ def _char_class(pred) -> str:
             start = None
     if start is not None:
         out.append((start, 0x1FFF))
-    esc = lambda c: "\\U%08x" % c
+
+    def esc(c: int) -> str:
+        return "\\U%08x" % c
     return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in out)
 
 
@@ -250,7 +254,9 @@ _NOT_NAME = {
     "Ocean", "Sea", "Gulf", "Region", "Global", "International", "Strategic", "Relations", "Cooperation",
 }
 _PARTICLES = r"(?:da|de|del|di|do|dos|van|von|der|den|bin|binti|ibn|al|el|le|la|ul|ur|y)"
-_NAME_TOKEN = rf"(?!(?:Defen[cs]e|Foreign|Minister|Prime|President|Secretary|Ambassador|Chief|General|Deputy|Vice|Former|Director|Commander)\b)(?:[{UPPER}][{LOWER}'’]+(?:-[{UPPER}{LOWER}]+)*|[A-Z]\.?(?=\s)|[A-Z][a-z]+[A-Z][a-z]+)"
+_NAME_TOKEN = (r"(?!(?:Defen[cs]e|Foreign|Minister|Prime|President|Secretary|Ambassador|Chief|General|Deputy|Vice|Former|"
+               r"Director|Commander)\b)"
+               rf"(?:[{UPPER}][{LOWER}'’]+(?:-[{UPPER}{LOWER}]+)*|[A-Z]\.?(?=\s)|[A-Z][a-z]+[A-Z][a-z]+)")
 _NAME = rf"{_NAME_TOKEN}(?:,?\s+(?:{_PARTICLES}\s+)?{_NAME_TOKEN}){{0,3}}(?:\s+Jr\.?)?"
 _POSTNOM = r"(?:,?\s*(?:\((?:R|Retd|retd|Retired)\.?\)|(?:NI|HI|SI|TI|SJ|HJ|SBt|OBE|CBE|KBE|PhD|Ph\.D\.)(?:\s*\(M\))?))*"
 _PERSON_AFTER_TITLE = re.compile(
@@ -291,7 +297,8 @@ _PLACE_AFTER = re.compile(
     r"\b(?:in|at|near|off|from|to|outside|across|around|into)\s+(?:the\s+)?(?:northern\s+|southern\s+|eastern\s+|western\s+|central\s+)?"
     rf"(?P<name>[{UPPER}][{LOWER}'’-]+(?:\s+(?:[{UPPER}][{LOWER}'’-]+|de|da|al|el)){{0,3}})")
 _MONTHS_DAYS = set(_NOT_NAME)
-_LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|near|into|visit|visited|visiting|visits|outside|around|toward|towards|via|reached|via)\s+(?:the\s+)?$|,\s*$)")
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|to|from|near|into|visit|visited|visiting|visits|outside|around|toward|towards|via|"
+                       r"reached|via)\s+(?:the\s+)?$|,\s*$)")
 _METONYM_NEXT = re.compile(r"^(?:'s|’s|\s+[a-z]+ed\b|\s+(?:said|says|has|have|had|is|was|will|would|and|announced|warned|urged|wants|"
                            r"signed|agreed|accused|rejected|denied|insists|claims|deepens|deepened|strengthens|"
                            r"is\s|supplied|supplies|sent|lending|lends|plans|hopes|expects|considers|views|sees))")

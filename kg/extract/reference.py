@@ -144,7 +144,7 @@ WEAPON_CLASSES: dict[str, str] = {
     "air defence system": "air defence system", "air defense systems": "air defence system",
     "air defense system": "air defence system", "rocket launchers": "rocket launcher",
     "armoured vehicles": "armoured vehicle", "armored vehicles": "armoured vehicle", "rifles": "rifle",
-    "cutter": "cutter", "cutters": "cutter", "launchers": "launcher", "rocket launchers": "rocket launcher", "patrol boats": "patrol boat", "landing ships": "landing ship",
+    "cutter": "cutter", "cutters": "cutter", "launchers": "launcher", "patrol boats": "patrol boat", "landing ships": "landing ship",
 }
 
 # Ranks and honorifics written before a name (longest first when matched).

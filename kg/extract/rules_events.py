@@ -121,9 +121,9 @@ def _exercise_name(ctx: Context, s: Sent, t: re.Match) -> tuple[str | None, tupl
     for q in QUOTED.finditer(s.text):
         if abs(q.start() - t.end()) <= 60 or abs(t.start() - q.end()) <= 60:
             if q.group(1)[:1].isupper():
-                return " ".join(q.group(1).replace("-", " ").split()) if re.search(r"-\d{4}$", q.group(1)) and False else q.group(1).strip(), span_of(s, q)
-    after = re.match(r",?\s+(?:dubbed|named|code-?named|called|designated)?\s*((?:[A-Z][\w-]*|\d{4})(?:\s+(?:[A-Z][\w-]*|\d{4}|of|the)){0,4})",
-                     s.text[t.end():])
+                return q.group(1).strip(), span_of(s, q)
+    after = re.match(r",?\s+(?:dubbed|named|code-?named|called|designated)?\s*"
+                     r"((?:[A-Z][\w-]*|\d{4})(?:\s+(?:[A-Z][\w-]*|\d{4}|of|the)){0,4})", s.text[t.end():])
     if after:
         cand = after.group(1).strip()
         a = s.start + t.end() + after.start(1)
@@ -256,7 +256,8 @@ def rule_conference(ctx: Context, s: Sent) -> list[DraftFact]:
             continue
         title, kind = None, t.group(1).lower()
         named = named_phrase(s, t.start(), t.end())
-        q = re.search(r"(?:\bon|titled|entitled|themed|theme|on the theme)\s*[:,]?\s*[\"“]([^\"”]{4,120})[\"”]", s.text[t.end():t.end() + 160])
+        q = re.search(r"(?:\bon|titled|entitled|themed|theme|on the theme)\s*[:,]?\s*[\"“]([^\"”]{4,120})[\"”]",
+                      s.text[t.end():t.end() + 160])
         if q:
             title = q.group(1).strip()
             taken.append((tend, tend + q.end()))

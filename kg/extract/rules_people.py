@@ -293,7 +293,8 @@ def rule_visit(ctx: Context, s: Sent) -> list[DraftFact]:
             if hit:
                 if hit[0].type == "Place":
                     loc = hit[0]
-                    nxt = [m for m in s.mentions if m.start >= loc.end and re.fullmatch(r",\s*", s.between(loc.end, m.start)) and m.type == "State"]
+                    nxt = [m for m in s.mentions
+                           if m.start >= loc.end and re.fullmatch(r",\s*", s.between(loc.end, m.start)) and m.type == "State"]
                     host = nxt[0] if nxt else ctx.gaz.state(loc.country) if loc.country else None
                 else:
                     host = hit[0]
@@ -356,7 +357,7 @@ def rule_statement(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         verb = v.group(0).lower()
         speaker: Mention | None = None
         as_written: str | None = None
-        actor = lambda m: is_actor(m)
+        actor = is_actor
         if verb in ("according to", "as per"):
             nxt = re.match(r"\s*(?:the\s+)?", s.rel(vend))
             at = vend + (nxt.end() if nxt else 0)
@@ -379,7 +380,7 @@ def rule_statement(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
                 if rel:
                     subj = subject_before(s, s.start + rel.start(), actor, window=5, coordinate=False)
             np_ = _SPEAKER_NP.search(pre)
-            if subj and not (np_ and subj[0].end <= vpos - len(np_.group(1)) - 1 and not subj[0].text in np_.group(1)):
+            if subj and not (np_ and subj[0].end <= vpos - len(np_.group(1)) - 1 and subj[0].text not in np_.group(1)):
                 speaker = subj[0]
                 if speaker.type == "State" and speaker.via == "name" and np_:
                     speaker, as_written = None, np_.group(1).strip()

@@ -26,7 +26,9 @@ _MEMBER_TRIG = re.compile(
 
 def rule_membership(ctx: Context, s: Sent) -> list[DraftFact]:
     out = []
-    is_org = lambda m: m.type == "InternationalOrganization"
+
+    def is_org(m: Mention) -> bool:
+        return m.type == "InternationalOrganization"
     for t in _MEMBER_TRIG.finditer(s.text):
         tpos, tend = s.start + t.start(), s.start + t.end()
         word = t.group(0).lower()
@@ -67,7 +69,8 @@ def rule_membership(ctx: Context, s: Sent) -> list[DraftFact]:
                 members = [near[-1]]
         if not members:
             continue
-        along = re.match(r"\s*,?\s*(?:together|along)\s+with\s+(?:the\s+)?|\s*,?\s*as\s+well\s+as\s+|\s*,?\s*alongside\s+", s.rel(orgs[-1].end))
+        along = re.match(r"\s*,?\s*(?:together|along)\s+with\s+(?:the\s+)?|\s*,?\s*as\s+well\s+as\s+|\s*,?\s*alongside\s+",
+                         s.rel(orgs[-1].end))
         if along:
             members = members + objects_after(s, orgs[-1].end + along.end(), is_state, window=2)
         status = "full"
@@ -149,7 +152,9 @@ _TREATY_TRIGGERS: tuple[tuple[str, re.Pattern], ...] = (
 
 def rule_treaty_status(ctx: Context, s: Sent, carry: dict) -> list[DraftFact]:
     out: list[DraftFact] = []
-    is_treaty = lambda m: m.type in TREATIES
+
+    def is_treaty(m: Mention) -> bool:
+        return m.type in TREATIES
     if not any(is_treaty(m) for m in s.mentions) and not re.search(r"\bthe\s+(?:treaty|regime|convention)\b", s.text, re.IGNORECASE):
         return out
     used: list[tuple[int, int]] = []
@@ -229,7 +234,8 @@ def rule_agreement(ctx: Context, s: Sent) -> list[DraftFact]:
     named = named_phrase(s, noun.start(), noun.end())
     if q and abs(q.start() - noun.start()) < 40:
         title = q.group(1)
-    elif named and named[0][:1].isupper() and not named[0].lower().startswith(("memorandum", "agreement")) or (named and re.search(r"[A-Z]", named[0][1:])):
+    elif (named and named[0][:1].isupper() and not named[0].lower().startswith(("memorandum", "agreement"))
+          or (named and re.search(r"[A-Z]", named[0][1:]))):
         title = named[0]
     if title is None and re.search(r"\bsimilar\b", s.between(npos - 20, npos)):
         priors = [f for f in ctx.facts if f.type == "agreement" and s.idx - 6 <= f.sentence <= s.idx
@@ -244,7 +250,7 @@ def rule_agreement(ctx: Context, s: Sent) -> list[DraftFact]:
         title = cap_first(base + (f" on {tail.group(1).strip()}" if tail else ""))
         del m
     # Parties, possibly several signings: "with Australia in January 2022 and with Britain in January 2023".
-    actor = lambda m: is_actor(m)
+    actor = is_actor
     subj = subject_before(s, min(spos, npos), actor, window=160)
     people = [m for m in s.mentions if m.type == "Person" and m.end <= spos and not CLAUSE_BREAK.search(s.between(m.end, spos))]
     if len(people) >= 2 and " and " in s.between(people[0].end, people[-1].start):
@@ -516,7 +522,8 @@ def rule_mechanism(ctx: Context, s: Sent) -> list[DraftFact]:
         if any(x.type == "InternationalOrganization" and x.start >= a and x.end <= b and
                re.search(r"\bof\s+(?:the\s+)?$", s.between(a, x.start)) for x in inner):
             continue
-        if any(x.type in ("InternationalOrganization", "Company", "ThinkTank", "Foundation") and x.start <= a and x.end >= b for x in inner):
+        if any(x.type in ("InternationalOrganization", "Company", "ThinkTank", "Foundation") and x.start <= a and x.end >= b
+               for x in inner):
             continue
         words = name.split()
         while words and words[-1] in ("and", "of", "the", "on", "for"):

@@ -23,7 +23,8 @@ _DELIVERY_TRIG = re.compile(
     r"shipped|reached|gifted)\b", re.IGNORECASE)
 
 
-_RECEIVE = re.compile(r"received|receives|receive|took delivery|takes delivery|taking delivery|arrived|arrive|arrives|landed|inducted|induction|reached", re.IGNORECASE)
+_RECEIVE = re.compile(r"received|receives|receive|took delivery|takes delivery|taking delivery|arrived|arrive|arrives|landed|"
+                      r"inducted|induction|reached", re.IGNORECASE)
 
 
 def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
@@ -46,7 +47,8 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
                                     + r")\s+(?:of\s+(?:them|the\s+\w+)|[a-z-]+\s+)?$", s.text[:cls.start()], re.IGNORECASE)
         if cls is not None and counted and last.get("weapon") is not None and s.idx - last.get("sentence", -9) <= 3:
             w = last["weapon"]
-            weapons = [Mention(s.start + cls.start(), s.start + cls.end(), cls.group(0), w.type, w.key, w.name, w.known, w.country, "context")]
+            weapons = [Mention(s.start + cls.start(), s.start + cls.end(), cls.group(0), w.type, w.key, w.name, w.known,
+                               w.country, "context")]
         else:
             return out
     # An order in a relative clause ("the jets that India ordered") is background to a delivery.
@@ -269,7 +271,9 @@ def rule_energy(ctx: Context, s: Sent) -> list[DraftFact]:
         return out
     commodity = c.group(1)
     tpos = s.start + t.start()
-    is_state_or_inst = lambda m: m.type == "State" or m.type in INSTITUTIONS
+
+    def is_state_or_inst(m: Mention) -> bool:
+        return m.type == "State" or m.type in INSTITUTIONS
     supplier = recipient = None
     src = after_prep(s, s.start, "from", is_state_or_inst, window=len(s.text))
     dst = after_prep(s, s.start, "to", is_state_or_inst, window=len(s.text))
@@ -302,10 +306,12 @@ def rule_energy(ctx: Context, s: Sent) -> list[DraftFact]:
     f.add("recipient", recipient)
     f.fields["commodity"] = commodity if commodity.isupper() else commodity.lower()
     qty = re.search(r"(?:up to |about |some |around )?\d[\d.,]*\s*(?:million|billion|thousand)?\s*(?:tonnes|tons|barrels|cubic metres|"
-                    r"cubic meters|bcm|mtpa|MW|GW|cargoes)(?:\s+(?:of\s+\w+(?:\s+\w+)?\s+)?(?:a|per|each)\s+(?:year|day|annum|month))?", s.text)
+                    r"cubic meters|bcm|mtpa|MW|GW|cargoes)"
+                    r"(?:\s+(?:of\s+\w+(?:\s+\w+)?\s+)?(?:a|per|each)\s+(?:year|day|annum|month))?", s.text)
     if qty:
         f.fields["quantity"] = " ".join(qty.group(0).split())
-    o = re.search(r"\b(" + "|".join(ref.ORDINAL_WORDS) + r")\s+(?:\w+\s+)?(?:shipment|cargo|consignment|batch|delivery)", s.text, re.IGNORECASE)
+    o = re.search(r"\b(" + "|".join(ref.ORDINAL_WORDS) + r")\s+(?:\w+\s+)?(?:shipment|cargo|consignment|batch|delivery)",
+                  s.text, re.IGNORECASE)
     if o:
         f.fields["ordinal"] = ref.ORDINAL_WORDS[o.group(1).lower()]
     present = re.search(r"\b(?:provides|supplies|is supplying|are supplying|imports|exports)\b", s.text)

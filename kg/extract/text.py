@@ -47,7 +47,8 @@ _CLUTTER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _BARE_DATE = re.compile(
-    r"^\s*(?:[A-Z][A-Za-z .'/-]{1,40},\s*)?(?:\w+day,?\s+)?(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"^\s*(?:[A-Z][A-Za-z .'/-]{1,40},\s*)?(?:\w+day,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:[ ,]+\d{1,2}[:.]\d{2}\s*(?:[AP]M)?(?:\s*[A-Z]{2,4})?)?\s*$")
 # "NEW DELHI, Dec 15 (GWS) - ", "ISLAMABAD: ", "WASHINGTON/STOCKHOLM - ", "LILONGWE (Reuters) - ",
 # "ASTANA, JUNE 12:", "London, June 26: ", "Phnom Penh, Nov 11 (EFE).- ", "Addis Ababa, Sep 11 The ..."
