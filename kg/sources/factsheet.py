@@ -236,7 +236,7 @@ class _Reader:
 
         explicit = "id" in item
         fact_id = str(item["id"]) if explicit else None
-        if explicit and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", fact_id):
+        if fact_id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", fact_id):
             self.problem(f"id {fact_id!r}: use lower-case letters, digits, '-' and '_'", item.line_of("id"))
         if len(self.problems) > before or date is None:
             return None
@@ -291,7 +291,7 @@ class _Reader:
         if f.kind == FACT:
             return str(value)
         if f.kind == NESTED:
-            if not isinstance(value, dict):
+            if not isinstance(value, yamlsrc.LDict):  # every mapping yamlsrc reads is one
                 self.problem(f"{tname}: each item of {f.key!r} is a mapping", line)
                 return None
             sub = {s.key: s for s in f.nested}
