@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..sources.factsheet import slugify
-from ..sources.registry import Entity, Registry
+from ..sources.registry import Registry
 from . import reference as ref
 from .model import Mention
 

@@ -19,7 +19,6 @@ kind is recorded as the draft's `event` field.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from .context import (
     CLAUSE_BREAK, Context, finish_date, group_reference, INSTITUTIONS, is_state, nearest_date, new_fact,
@@ -109,7 +108,7 @@ def rule_treaty_events(ctx: Context, s: Sent, memory: dict, drafted_here: list[D
         verb = " ".join(t.group("verb").lower().split())
         status, change = _status(verb)
         passive = verb.startswith(("was", "were", "had been", "has been"))
-        parties: Sequence[Mention | Participant] = []  # participants: the parties of the fact before ("which")
+        parties: list[Mention] = []
         treaty = None
         if passive:
             before = _TREATY_NP.search(s.text[max(0, t.start() - 90):t.start()])

@@ -481,9 +481,9 @@ def rule_anniversary(ctx: Context, s: Sent) -> list[DraftFact]:
         rel = DraftFact("diplomatic_relations", quotes=[s.quote()], confidence=0.45, sentence=s.idx)
         for p in parties:
             rel.add("parties", p)
-        year = marked.start.year - n
+        year = f.date.start.year - n
         rel.date = dates.DateSpec(dates.PartialDate(year), text=str(year))
-        rel.note = f"Year derived from the {n}th anniversary marked in {marked.start.year} ({marked.start.year} - {n} = {year})."
+        rel.note = f"Year derived from the {n}th anniversary marked in {f.date.start.year} ({f.date.start.year} - {n} = {year})."
         f.links["of"] = rel
         out.append(rel)
     out.append(f)

@@ -11,7 +11,8 @@ from .model import DraftFact, Mention, Participant
 
 
 _ORDER_TRIG = re.compile(
-    r"\b(?:ordered|(?<!in )orders?\b(?!\s+(?:to\s+(?!have)|of\s+magnitude))|placed\s+an?\s+order|(?:signed|inked|concluded|finali[sz]ed|awarded)\s+"
+    r"\b(?:ordered|(?<!in )orders?\b(?!\s+(?:to\s+(?!have)|of\s+magnitude))|placed\s+an?\s+order|"
+    r"(?:signed|inked|concluded|finali[sz]ed|awarded)\s+"
     r"(?:(?:on|in|last|this)\s+\w+\s+)?(?:a|an|the)\s+"
     r"[^.;]{0,60}?(?:deal|contract)|contract\s+(?:worth|for|to\s+buy|to\s+supply|to\s+acquire)|deal\s+(?:for|to\s+buy|worth)|"
     r"purchased?|purchases|bought|buys?|buying|procured?|procurement\s+of|acquired|acquire|acquisition\s+of)\b", re.IGNORECASE)
@@ -78,7 +79,8 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
         supplier: Mention | Participant | None = None
         recipient: Mention | Participant | None = None
         manufacturer: Mention | None = None
-        src = after_prep(s, w.end if w.start > tend else min(tend, w.start), "from|by", lambda m: m.type == "State" or m.type in INSTITUTIONS, window=140)
+        src = after_prep(s, w.end if w.start > tend else min(tend, w.start), "from|by",
+                         lambda m: m.type == "State" or m.type in INSTITUTIONS, window=140)
         for x in src:
             if x.type == "Company":
                 manufacturer = manufacturer or x
@@ -150,7 +152,7 @@ def rule_arms(ctx: Context, s: Sent, last: dict) -> list[DraftFact]:
             supplier = next((p for x in ordered for p in x.role("supplier")), None)
         if recipient is None:
             # "landed at Hasimara air base in West Bengal": the place's state.
-            place_states = [x.country for x in s.mentions if x.type == "Place" and x.country]
+            places = [x for x in s.mentions if x.type == "Place" and x.country]
             others = [ctx.state(x) for x in s.mentions if x.type == "State" and (supplier is None or x.key != supplier.key)]
             if others:
                 recipient = others[0]

@@ -82,7 +82,8 @@ _SPEAKER_NP = re.compile(r"((?:an?|the)\s+(?:[A-Z][\w-]*\s+){0,3}(?:ministry|Min
                          r"\s+(?:also\s+)?$")
 # Between a subject and its verb: an apposition or relative clause set off by commas, or a few adverbs.
 _APPOSITION = re.compile(r"^\s*,[^\"“”;]{1,140},\s*(?:also\s+|further\s+|however,?\s+)?$")
-_ADVERBS = re.compile(r"^\s*(?:\b(?:also|further|then|later|again|has|have|had|once|now|formally|publicly|repeatedly|on\s+\w+day|earlier|today|"
+_ADVERBS = re.compile(r"^\s*(?:\b(?:also|further|then|later|again|has|have|had|once|now|formally|publicly|repeatedly|"
+                      r"on\s+\w+day|earlier|today|"
                       r"yesterday|however|first|in\s+a\s+statement|in\s+an?\s+\w+|at\s+the\s+time)\b[\s,]*){0,4}$", re.I)
 
 
