@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import MissingInputError, SourceError
+from .evaluate import Counts
 from .sheet import fact_to_json
 from .text import document_from_text
 
@@ -166,41 +167,27 @@ def pairs_with(g: dict, d: _Draft) -> bool:
 
 
 @dataclass
-class RealCounts:
-    """Core gold facts and how many were found; drafts and how many matched any gold fact."""
+class RealCounts(Counts):
+    """Core gold facts and how many were found; drafts and how many matched any gold fact.
 
-    gold: int = 0
+    Recall counts the gold facts found, precision the drafts matched: a draft may match an optional
+    gold fact, which neither helps recall nor hurts precision, so the two counts differ.
+    """
+
     found: int = 0
-    predicted: int = 0
-    matched: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
 
     @property
     def recall(self) -> float:
         return self.found / self.gold if self.gold else (1.0 if not self.predicted else 0.0)
 
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def empty(self) -> bool:
-        return not self.gold and not self.predicted
-
-    def add(self, o: RealCounts) -> None:
-        self.gold += o.gold
-        self.found += o.found
-        self.predicted += o.predicted
-        self.matched += o.matched
+    def add(self, other: Counts) -> None:
+        super().add(other)
+        if isinstance(other, RealCounts):
+            self.found += other.found
 
     def as_dict(self) -> dict[str, Any]:
-        score = (lambda v: None) if self.empty else (lambda v: round(v, 3))
-        return {"gold": self.gold, "found": self.found, "predicted": self.predicted, "matched": self.matched,
-                "precision": score(self.precision), "recall": score(self.recall), "f1": score(self.f1)}
+        scores = super().as_dict()
+        return {"gold": scores.pop("gold"), "found": self.found, **scores}
 
 
 @dataclass

@@ -35,18 +35,17 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from ..core.errors import KGError
 from ..core.namespaces import KGR, sparql_prefixes
-from ..core.serialize import atomic_write
 from ..sparql.named import internal_query
 from ..store.local import Store
 from ..views.changes import Diff, FactRecord, Snapshot, diff as run_diff, open_side, snapshot
 from ..views.selection import View, dyad, select, side
 from ..views.ties import Fact, Source, Ties, load_ties
 from . import layout
-from .page import _static, csp_hash, script_json
+from .page import InlinePage, _static, csp_hash, script_json
 from .palette import ENTITY_STYLE, fact_color
 from .reader import embed_documents
 from .timeline import GAP_YEARS, status_of, year_of
@@ -62,30 +61,18 @@ STATUS_FIELDS = ("membershipStatus", "treatyStatus", "status")
 
 
 @dataclass
-class BriefPage:
-    """A rendered brief. In Jupyter it shows inline, sandboxed in an iframe."""
+class BriefPage(InlinePage):
+    """A rendered brief (shows inline in Jupyter, saves atomically: see InlinePage)."""
 
     html: str
     title: str
     facts: int
     height: int = 720
+    frame_title: ClassVar[str] = "kg brief"
 
     @property
     def empty(self) -> bool:
         return self.facts == 0
-
-    def _repr_html_(self) -> str:
-        # A sandboxed srcdoc iframe: the page keeps its own CSP and cannot touch the notebook.
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-                f'width="100%" height="{int(self.height)}" frameborder="0" title="kg brief"></iframe>')
-
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        atomic_write(path, self.html)
-        return path
-
-    def __str__(self) -> str:
-        return self.html
 
 
 # ---------------------------------------------------------------- words

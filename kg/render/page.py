@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import networkx as nx
 
@@ -414,17 +414,18 @@ def inline_scripts(page: str) -> Iterator[str]:
         pos = close + len("</script>")
 
 
-@dataclass
-class GraphPage:
-    """A rendered page. In Jupyter it shows inline, sandboxed in an iframe."""
+class InlinePage:
+    """What every rendered page can do: show inline in Jupyter, sandboxed in an iframe (so the page
+    keeps its own CSP and cannot touch the notebook), be saved atomically, and be the HTML as text."""
 
     html: str
-    height: int = 640
+    height: int
+    frame_title: ClassVar[str] = "kg page"
 
     def _repr_html_(self) -> str:
-        # A sandboxed srcdoc iframe: the page keeps its own CSP and cannot touch the notebook.
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-                f'width="100%" height="{int(self.height)}" frameborder="0" title="kg graph"></iframe>')
+                f'width="100%" height="{int(self.height)}" frameborder="0" '
+                f'title="{html.escape(self.frame_title)}"></iframe>')
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -433,6 +434,15 @@ class GraphPage:
 
     def __str__(self) -> str:
         return self.html
+
+
+@dataclass
+class GraphPage(InlinePage):
+    """A rendered graph page."""
+
+    html: str
+    height: int = 640
+    frame_title: ClassVar[str] = "kg graph"
 
 
 def page(g: nx.MultiDiGraph, **options) -> GraphPage:
