@@ -1,15 +1,18 @@
 """Writing 100k result rows: kg's paths against pyoxigraph's own serializer, interleaved in one process.
 
-    python bench/bench_results.py [--rows 100000] [--repeats 5]
+    python bench/bench_results.py [--rows 100000] [--repeats 5] [--formats json,xml,csv,tsv]
 
-Each repeat runs the same SELECT over the same in-memory store four ways, one after the other:
+Each repeat runs the same SELECT over the same in-memory store every way, one after the other:
 
-- native: ``store.query(q).serialize(out, QueryResultsFormat.JSON)``, pyoxigraph alone;
-- kg query: ``kg.sparql.named.stream`` (the checks, the parameters, the time limit) writing JSON
-  through ``kg.sparql.results.write_results``, which hands the rows to the native serializer;
-- kg serve (worker): ``kg.serve.workers.execute_query`` with its row and byte limits, which
-  takes every row in Python to count it and writes JSON with kg's own writer;
-- kg query -f tsv, against native TSV.
+- native: ``store.query(q).serialize(out, format)``, pyoxigraph alone;
+- kg query: ``kg.sparql.named.stream`` (the checks, the parameters, the time limit) writing
+  through ``kg.sparql.results.write_results``, which hands the rows to the native serializer
+  (JSON and TSV);
+- kg serve worker: ``kg.serve.workers.execute_query`` with its row and byte limits (both above
+  the result, so nothing is cut), which hands the rows to the native serializer through
+  ``kg.serve.capped``, counting the rows in its output;
+- kg serve's writer (before): the way kg serve took every row in Python to count it against its
+  limits and wrote it with kg's own writer, as it did before ``kg.serve.capped``.
 
 It prints the median of each, and its ratio to native. Nothing is asserted.
 """
@@ -21,16 +24,21 @@ import io
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.serve.workers import execute_query  # noqa: E402
+from kg.serve.workers import execute_query, take_within, term_bytes  # noqa: E402
 from kg.sparql.named import stream  # noqa: E402
 from kg.sparql.results import write_results  # noqa: E402
 from kg.store.local import Store  # noqa: E402
+from kg.store.result import QueryResult  # noqa: E402
+
+NATIVE = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
+          "tsv": ox.QueryResultsFormat.TSV}
 
 EX = "https://w3id.org/bilateral-kg/id/"
 QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
@@ -67,50 +75,59 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--formats", default="json,xml,csv,tsv", help="result formats, comma-separated")
     args = parser.parse_args()
+    formats = args.formats.split(",")
 
     oxstore = make_store(args.rows)
     store = Store(oxstore, source="bench")
 
     def native(fmt) -> int:
         out = io.BytesIO()
-        oxstore.query(QUERY).serialize(out, fmt)
+        oxstore.query(QUERY).serialize(out, NATIVE[fmt])
         return len(out.getvalue())
 
-    def kg_query(fmt_name) -> int:
+    def kg_query(fmt) -> int:
         buffer = io.BytesIO()
         out = io.TextIOWrapper(buffer, encoding="utf-8")
-        stream(QUERY, store, {}, lambda result: write_results(result, out, fmt_name), timeout=0)
+        stream(QUERY, store, {}, lambda result: write_results(result, out, fmt), timeout=0)
         out.flush()
         return len(buffer.getvalue())
 
-    def kg_serve() -> int:
-        reply = execute_query(oxstore, QUERY, {"results": "json", "graph": "ttl"}, max_rows=args.rows + 1,
+    def kg_serve(fmt) -> int:
+        reply = execute_query(oxstore, QUERY, {"results": fmt, "graph": "ttl"}, max_rows=args.rows + 1,
                               dataset=None, union=False)
         assert reply["status"] == 200 and not reply["truncated"], reply.get("message")
         return len(reply["body"])
 
-    ways = {
-        "native JSON": lambda: native(ox.QueryResultsFormat.JSON),
-        "kg query -f json": lambda: kg_query("json"),
-        "kg serve worker, JSON": kg_serve,
-        "native TSV": lambda: native(ox.QueryResultsFormat.TSV),
-        "kg query -f tsv": lambda: kg_query("tsv"),
-    }
+    def kg_serve_before(fmt) -> int:
+        """What execute_query did before kg.serve.capped: every row taken, sized and counted in Python."""
+        result = QueryResult.from_oxigraph(oxstore.query(QUERY), take=lambda items, unit: take_within(
+            items, args.rows + 1, 1 << 62, lambda row: sum(map(term_bytes, row))))
+        out = io.StringIO()
+        write_results(result, out, fmt, indent=None)
+        return len(out.getvalue().encode("utf-8"))
+
+    ways: dict[str, tuple[str, Callable[[], int]]] = {}
+    for fmt in formats:
+        ways[f"native {fmt.upper()}"] = (fmt, lambda fmt=fmt: native(fmt))
+        if fmt in ("json", "tsv"):
+            ways[f"kg query -f {fmt}"] = (fmt, lambda fmt=fmt: kg_query(fmt))
+        ways[f"kg serve worker, {fmt.upper()}"] = (fmt, lambda fmt=fmt: kg_serve(fmt))
+        ways[f"kg serve's writer before, {fmt.upper()}"] = (fmt, lambda fmt=fmt: kg_serve_before(fmt))
     times: dict[str, list[float]] = {name: [] for name in ways}
     sizes: dict[str, int] = {}
     for _ in range(args.repeats):  # interleaved: each repeat runs every way once
-        for name, call in ways.items():
+        for name, (_, call) in ways.items():
             seconds, sizes[name] = timed(call)
             times[name].append(seconds)
-    base = {"JSON": statistics.median(times["native JSON"]), "TSV": statistics.median(times["native TSV"])}
+    base = {fmt: statistics.median(times[f"native {fmt.upper()}"]) for fmt in formats}
     print(f"{args.rows:,} rows, {args.repeats} repeats, interleaved; median seconds and ratio to native")
     print("| way | median s | all repeats | bytes | × native |\n|---|---|---|---|---|")
     for name, values in times.items():
         median = statistics.median(values)
-        ref = base["TSV" if "TSV" in name or "tsv" in name else "JSON"]
         print(f"| {name} | {median:.3f} | {' '.join(f'{v:.2f}' for v in values)} | {sizes[name]:,} | "
-              f"{median / ref:.2f} |")
+              f"{median / base[ways[name][0]]:.2f} |")
 
 
 if __name__ == "__main__":

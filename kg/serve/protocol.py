@@ -375,6 +375,19 @@ def star_variables(text: str) -> list[str] | None:
     return list(seen)
 
 
+def star_as_list(text: str, names: list[str]) -> str:
+    """``text`` with the ``*`` of its ``SELECT *`` written out as ``names``, in that order.
+
+    Given the variables the engine found in scope for the ``*``, the query means
+    the same, and Oxigraph then gives them in this order (kg serve writes SELECT
+    * results with pyoxigraph's serializer, which keeps the engine's order).
+    """
+    select = _STAR.search(_masked(text))
+    if select is None or select.group(1) is None:
+        return text
+    return text[:select.start(1)] + " ".join("?" + name for name in names) + text[select.end(1):]
+
+
 _UPDATE_WORDS = re.compile(r"(?<![\w:?$@])(WHERE|USING|WITH|DELETE|INSERT)(?![\w:])|([{}])", re.IGNORECASE)
 
 

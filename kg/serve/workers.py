@@ -38,7 +38,9 @@ import pyoxigraph as ox
 
 from ..core.errors import KGError, NotBuiltError
 from ..core.namespaces import PREFIXES
-from .protocol import content_type, explain_syntax_error, star_variables
+from .capped import FORMATS as CAPPED_FORMATS
+from .capped import serialize_capped
+from .protocol import content_type, explain_syntax_error, star_as_list, star_variables
 
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 START_TIMEOUT = 300.0  # seconds a new worker may take to open or load the graph
@@ -154,11 +156,45 @@ def take_within(items: Any, max_rows: int, max_bytes: int, size: Any) -> tuple[l
     return kept, False
 
 
+RERUN_WITHIN = 0.05  # seconds: a SELECT * whose first run took longer is not run again (see _in_order)
+
+
+def _in_order(store: ox.Store, text: str, raw: ox.QuerySolutions, order: list[str] | None,
+              kwargs: dict[str, Any], took: float) -> ox.QuerySolutions | None:
+    """``raw``, or the same query run again with its ``SELECT *`` written out, so that the engine gives
+    the variables in the order kg serve sends them (the query's: see star_variables); None if not.
+
+    Oxigraph evaluates most queries as their rows are taken, so the first run, dropped before a row
+    is taken, cost next to nothing. Some parts (ORDER BY, GROUP BY) it evaluates when the query is
+    run: a first run that took more than RERUN_WITHIN is not repeated (None), and kg's writer puts
+    the variables in order instead."""
+    names = [v.value for v in raw.variables]
+    if order is None:
+        return raw
+    rank = {name: i for i, name in enumerate(order)}
+    wanted = sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+    if names == wanted:
+        return raw
+    if took > RERUN_WITHIN:
+        return None
+    again = store.query(star_as_list(text, wanted), **kwargs)
+    if not isinstance(again, ox.QuerySolutions) or [v.value for v in again.variables] != wanted:
+        return None
+    return again
+
+
 def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows: int,
                   dataset: tuple[list[str], list[str]] | None, union: bool, base_iri: str | None = None,
                   max_bytes: int = 1 << 62) -> dict:
-    """Run one query and serialize at most ``max_rows`` rows (or triples) of its result, and no more
-    rows than fit in ``max_bytes`` (as term_bytes() counts them).
+    """Run one query and serialize at most ``max_rows`` rows (or triples) of its result, within
+    ``max_bytes``.
+
+    A SELECT result in JSON, XML, CSV or TSV is written by pyoxigraph's own
+    serializer and cut by kg.serve.capped: exactly ``max_rows`` rows, and a
+    body of at most ``max_bytes`` bytes (the head aside), counted in the
+    serializer's output. Anything else (ASK, CONSTRUCT and DESCRIBE, a text
+    table) has its
+    rows taken one by one (take_within) and sized as term_bytes() counts them.
 
     ``formats`` maps "results" and "graph" to the kg.results format to write,
     or to ("refuse", message) when the client cannot take that kind of
@@ -182,20 +218,30 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
     except ValueError as exc:
         return {"status": 400, "message": f"default-graph-uri or named-graph-uri is not an IRI: {exc}"}
     try:
+        started = time.monotonic()
         raw = store.query(text, **kwargs)
+        took = time.monotonic() - started
+        kind = "graph" if isinstance(raw, ox.QueryTriples) else "results"
+        fmt = formats[kind]
+        if isinstance(fmt, tuple):
+            return {"status": 406, "message": fmt[1]}
+        order = star_variables(text)
+        if isinstance(raw, ox.QuerySolutions) and fmt in CAPPED_FORMATS:
+            ordered = _in_order(store, text, raw, order, kwargs, took)
+            if ordered is not None:
+                body, rows, cut = serialize_capped(ordered, fmt, max_rows, max_bytes)
+                return {"status": 200, "body": body, "type": content_type(kind, fmt), "truncated": cut,
+                        "count": rows}
         row_size = lambda row: sum(map(term_bytes, row))  # noqa: E731
         triple_size = lambda t: term_bytes(t.subject) + term_bytes(t.predicate) + term_bytes(t.object)  # noqa: E731
         result = QueryResult.from_oxigraph(
-            raw, order=star_variables(text),
+            raw, order=order,
             take=lambda items, unit: take_within(items, max_rows, max_bytes, row_size if unit == "row" else triple_size))
-        kind, truncated = ("graph" if result.kind == "graph" else "results"), result.truncated
+        truncated = result.truncated
     except SyntaxError as exc:
         return {"status": 400, "message": f"SPARQL syntax error: {explain_syntax_error(str(exc))}"}
     except (OSError, RuntimeError, ValueError) as exc:
         return {"status": 500, "message": f"the query failed: {exc}"}
-    fmt = formats[kind]
-    if isinstance(fmt, tuple):
-        return {"status": 406, "message": fmt[1]}
     out = io.StringIO()
     count: int | None
     if kind == "graph":
