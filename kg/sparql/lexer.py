@@ -1,7 +1,8 @@
 """The one SPARQL lexer kg has: what to skip (strings, IRIs, escapes, comments), where a
 keyword or a $parameter really is, and error positions as "line L, column C".
 
-`kg query` uses it for $parameters and error positions, kg serve for the keywords it
+`kg query` uses it for $parameters, error positions and whether a query names graphs
+(which decides the store it runs on: kg.store.local), kg serve for the keywords it
 refuses (SERVICE, LOAD, RAND...) and for FROM; nothing else scans SPARQL text.
 """
 
@@ -88,6 +89,8 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 # PREFIX and BASE declarations once their IRIs are masked (blanked out).
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*", re.IGNORECASE)
 _SERVICE = keywords("SERVICE")
+_GRAPHS = keywords("GRAPH", "FROM")  # FROM also begins FROM NAMED
+_DATASET = keywords("FROM")
 
 
 def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
@@ -122,6 +125,17 @@ def refuse_service(text: str) -> None:
     if m is not None:
         raise QueryError(f"{where(text, m.start(2))}: SERVICE is refused: it sends the query to another "
                          "endpoint over the network (allow it with --allow-service, or allow_service=True)")
+
+
+def names_graphs(text: str) -> bool:
+    """Whether the query names graphs: GRAPH (anywhere, a subquery too), FROM or FROM NAMED,
+    outside strings, IRIs and comments. One that does not asks only the default graph."""
+    return first_keyword(_GRAPHS, text) is not None
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED), outside strings, IRIs and comments."""
+    return first_keyword(_DATASET, text) is not None
 
 
 def refuse_update(text: str) -> None:

@@ -44,7 +44,7 @@ from ..store.local import Store
 from ..store.result import QueryResult
 from ..store.source import open_source
 from .deadline import Deadline, timeout_setting, within
-from .lexer import check_nesting, explain_error, parameters, refuse_service, refuse_update, substitute
+from .lexer import check_nesting, declares_dataset, explain_error, names_graphs, parameters, refuse_service, refuse_update, substitute
 
 PARAM_KINDS = ("entity", "date", "int", "string", "iri", "grade")
 
@@ -101,9 +101,16 @@ def internal_query(name: str) -> NamedQuery:
 def entity_names(store) -> NameIndex:
     """Every entity in the graph by every name it goes by (kg.sources.names does the matching)."""
     index = NameIndex()
-    for iri, label, name in store.execute(prepare(internal_query("entity-names"), store)).rows:
+    for iri, label, name in _execute(store, prepare(internal_query("entity-names"), store)).rows:
         index.add(iri.value.rsplit("/", 1)[-1], label.value, [name.value] if name is not None else [])
     return index
+
+
+def _execute(store, text: str) -> QueryResult:
+    """``store.execute(text)``; on a kg Store, on the union copy where the query names no graph."""
+    if isinstance(store, Store):
+        return store.execute(text, names_graphs=names_graphs(text), declares_dataset=declares_dataset(text))
+    return store.execute(text)
 
 
 def _read_query_file(path: Path) -> str:
@@ -157,7 +164,7 @@ def name_lookup_data(store) -> dict:
     NameIndex (kg.sources.names) for every other spelling."""
     index = NameIndex()
     exact: dict[str, str] = {}
-    for iri, label, name in store.execute(prepare(internal_query("entity-names"), store)).rows:
+    for iri, label, name in _execute(store, prepare(internal_query("entity-names"), store)).rows:
         for text in (label.value, name.value if name is not None else None):
             if text is not None:
                 exact.setdefault(text.lower(), iri.value)
@@ -174,7 +181,7 @@ def _entity_term(store: Store, value: str) -> str:
         exact, index = lookup
         return _iri(exact[key]) if key in exact else _iri(str(KGR[index.resolve(value)]))
     # Most names are exact: ask for that one first, and fetch every name only when it is not.
-    exact = store.execute(prepare(internal_query("entity-by-name"), store, {"key": key}))
+    exact = _execute(store, prepare(internal_query("entity-by-name"), store, {"key": key}))
     if exact.rows:
         return _iri(exact.rows[0][0].value)
     found = entity_names(store).resolve(value)
@@ -277,6 +284,7 @@ def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = N
     seconds = timeout_setting(timeout)
     store = open_source("build" if store is None else store)
     text, added = prepare_checked(query, store, bindings, allow_service=allow_service)
+    _ready(store, text)
 
     def work(deadline: Deadline) -> QueryResult:
         return _evaluate(store, text, deadline, lazy=False)
@@ -288,12 +296,20 @@ def run(query: str | NamedQuery, store=None, bindings: dict[str, str] | None = N
         raise
 
 
+def _ready(store, text: str) -> None:
+    """Make the in-memory union copy the query will run on (kg.store.local) before its time limit
+    starts: it is the store's cost, paid once, not the query's."""
+    if isinstance(store, Store) and not names_graphs(text):
+        store.union()
+
+
 def _evaluate(store, text: str, deadline: Deadline, *, lazy: bool) -> QueryResult:
     """The result of ``text``, its rows taken one by one on the deadline's clock (so a stopped
     query stops taking them); ``lazy`` leaves them to be taken as they are written."""
     if not isinstance(store, Store):
         return deadline.engine(lambda: store.execute(text))
-    raw = deadline.engine(lambda: store.query(text))
+    graphs, dataset = names_graphs(text), declares_dataset(text)
+    raw = deadline.engine(lambda: store.query(text, names_graphs=graphs, declares_dataset=dataset))
 
     def take(items, unit):
         rows = _failing_as_query_errors(deadline.rows(items))
@@ -320,6 +336,7 @@ def stream(query: str | NamedQuery, store, bindings: dict[str, str] | None, writ
     if store is None or isinstance(store, (str, Path)):
         store = Store.open(store or "build")
     text, added = prepare_checked(query, store, bindings, allow_service=allow_service)
+    _ready(store, text)
     try:
         within(lambda deadline: write(_evaluate(store, text, deadline, lazy=True)), seconds)
     except QueryError as exc:

@@ -7,13 +7,26 @@ the graph into memory first costs about a second per 100k triples. So a small
 graph (up to IN_MEMORY_MAX_TRIPLES) is queried in memory, a larger one on disk,
 unless the caller (or KG_IN_MEMORY, or `--in-memory/--on-disk`) says otherwise.
 rdflib's own SPARQL engine is not used: it compares xsd:gYear and
-xsd:gYearMonth wrongly and slows down badly past 100k triples. The default
-graph of every query is the union of all graphs.
+xsd:gYearMonth wrongly and slows down badly past 100k triples.
+
+The default graph of every query is the union of all graphs: one per source
+document, the registry, the grades and the ontology. Oxigraph computes that union
+pattern by pattern, which at 1M triples in ~520 graphs makes a named query up to
+1.55x slower than the same triples in one graph (bench/README.md). So a store in
+memory keeps, beside its graphs, a copy with every triple once in the default
+graph (made on first use, ~5 s and ~0.9x the graphs' memory at 1M), and a query
+that names no graph (no GRAPH, FROM or FROM NAMED; kg.sparql.lexer.names_graphs
+tells) runs on that copy, without the union. Its answers are the union's, except
+that a triple stated by several documents is met once, not once per document. A
+query that names graphs runs on the graphs themselves, and so does every query on
+the disk, where a copy would cost what the disk saves.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,14 +56,55 @@ def _triples(folder: Path) -> int:
         return 0
 
 
+class _Concatenated(io.RawIOBase):
+    """The byte strings ``parts`` yields, read as one stream (so one parse, with no copy of them all)."""
+
+    def __init__(self, parts):
+        self._parts = iter(parts)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            self._pending = next(self._parts, None)
+            if self._pending is None:
+                self._pending = b""
+                return 0
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def union_copy(store: ox.Store) -> ox.Store:
+    """A new in-memory store holding every triple of every graph of ``store`` once, in its default graph.
+
+    The graphs are read one at a time as N-Triples and parsed as one document, so a blank
+    node shared by two graphs stays one blank node (under a new label).
+    """
+    graphs = [ox.DefaultGraph(), *store.named_graphs()]
+    parts = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+    copy = ox.Store()
+    copy.bulk_load(io.BufferedReader(_Concatenated(parts), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
+    return copy
+
+
 class Store:
     """A queryable built graph."""
 
-    def __init__(self, oxstore: ox.Store, source: str = "", folder: Path | None = None):
+    def __init__(self, oxstore: ox.Store, source: str = "", folder: Path | None = None, *,
+                 in_memory: bool = False):
         self._store = oxstore
         self.source = source
         self.folder = folder  # the published build's folder, when opened from one
         self._names = None
+        # In memory, queries that name no graph run on a copy with the union in its default graph
+        # (made on first use): see the module's docstring.
+        self.in_memory = in_memory
+        self._union: ox.Store | None = None
+        self._union_lock = threading.Lock()
 
     def name_lookup(self):
         """The build's index of entity names (names.json, written by `kg build`) as (exact, index):
@@ -109,7 +163,7 @@ class Store:
                 memory.bulk_extend(disk)
         except (SyntaxError, ValueError, OSError) as exc:
             raise NotBuiltError(f"the graph in {folder} cannot be read ({exc}); run `kg build` again") from None
-        return cls(memory, str(build), folder)
+        return cls(memory, str(build), folder, in_memory=True)
 
     @classmethod
     def from_files(cls, *paths: str | Path) -> Store:
@@ -118,26 +172,50 @@ class Store:
         for path in paths:
             store.bulk_load(path=str(path))
         store.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-        return cls(store, ", ".join(map(str, paths)))
+        return cls(store, ", ".join(map(str, paths)), in_memory=True)
 
     @property
     def oxigraph(self) -> ox.Store:
+        """The pyoxigraph store with the graphs (one per document...); query it with
+        ``use_default_graph_as_union=True`` for the union, as ``query`` does."""
         return self._store
+
+    def union(self) -> ox.Store | None:
+        """The in-memory copy with every triple once in its default graph (made now if not yet:
+        ~5 s at 1M triples), or None for a store on disk."""
+        if not self.in_memory:
+            return None
+        with self._union_lock:
+            if self._union is None:
+                self._union = union_copy(self._store)
+            return self._union
 
     def __len__(self) -> int:
         return len(self._store)
 
-    def execute(self, sparql: str):
-        """Run a query over the union of all graphs; return a QueryResult."""
-        result = self.query(sparql)
+    def execute(self, sparql: str, *, names_graphs: bool = True, declares_dataset: bool = False):
+        """Run a query over the union of all graphs; return a QueryResult (the keywords as for ``query``)."""
+        result = self.query(sparql, names_graphs=names_graphs, declares_dataset=declares_dataset)
         try:
             return QueryResult.from_oxigraph(result)
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from None
 
-    def query(self, sparql: str):
-        """Run SPARQL over the union of all graphs; return pyoxigraph's result."""
+    def query(self, sparql: str, *, names_graphs: bool = True, declares_dataset: bool = False):
+        """Run SPARQL over the union of all graphs; return pyoxigraph's result.
+
+        What the query says of graphs, as kg.sparql.lexer finds it, picks where it runs:
+        ``names_graphs=False`` (no GRAPH, FROM or FROM NAMED) on the union copy when in memory,
+        where a triple several documents state is met once; ``declares_dataset`` (FROM or FROM
+        NAMED) on the graphs, with the dataset the query declares; else (the default) on the
+        graphs, with their union as the default graph.
+        """
+        union = None if names_graphs else self.union()
         try:
+            if union is not None:
+                return union.query(sparql)
+            if declares_dataset:
+                return self._store.query(sparql)
             return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None

@@ -1,0 +1,141 @@
+"""Queries in memory run on a copy with the union in the default graph: the same answers as the union
+of the graphs, and a query that names graphs still sees one graph per document."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+import kg
+from kg.sparql.lexer import names_graphs
+from kg.sparql.named import named_queries, prepare, run
+from kg.store.local import Store
+
+from .conftest import ROOT, assert_isomorphic
+
+
+def _value(term) -> object:
+    """A term as compared: blank nodes by kind only (the copy relabels them); text that may be a
+    GROUP_CONCAT (the named queries join with " | " or ", ") as its sorted parts: it joins them
+    in no set order."""
+    if term is None or isinstance(term, ox.BlankNode):
+        return None if term is None else "_:"
+    if isinstance(term, ox.Literal) and (" | " in term.value or ", " in term.value):
+        return ("concat", tuple(sorted(re.split(r" \| |, ", term.value))), term.datatype.value, term.language)
+    return str(term)
+
+
+def _answers(result) -> object:
+    if result.kind == "ask":
+        return result.boolean
+    if result.kind == "graph":
+        return Counter(tuple(_value(t) for t in (tr.subject, tr.predicate, tr.object)) for tr in result.triples)
+    return result.variables, Counter(tuple(_value(t) for t in row) for row in result.rows)
+
+
+def _assert_same_as_union(built) -> None:
+    copy = Store.open(built, in_memory=True)
+    graphs = Store(copy.oxigraph)  # the same graphs, queried as their union: the path before the copy
+    for name, query in named_queries().items():
+        text = prepare(query, graphs)
+        assert not names_graphs(text), name
+        assert _answers(run(query, copy)) == _answers(graphs.execute(text)), name
+    assert copy._union is not None  # the copy was used
+
+
+def test_every_named_query_answers_as_the_union_of_graphs_did_on_the_seeds(built):
+    _assert_same_as_union(built)
+
+
+@pytest.fixture(scope="module")
+def synthetic_built(tmp_path_factory):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import generate
+
+    root = tmp_path_factory.mktemp("synth")
+    generate(root / "raw", facts=150)
+    kg.build(root / "raw", root / "build")
+    return root / "build"
+
+
+def test_every_named_query_answers_as_the_union_of_graphs_did_on_a_synthetic_folder(synthetic_built):
+    _assert_same_as_union(synthetic_built)
+
+
+def test_the_copy_holds_each_triple_of_every_graph_once(built):
+    store = Store.open(built, in_memory=True)
+    graphs = {(q.subject, q.predicate, q.object) for q in store.oxigraph}
+    copy = store.union()
+    assert len(copy) == len(graphs) < len(store.oxigraph)  # the seeds state some triples in several graphs
+    assert all(q.graph_name == ox.DefaultGraph() for q in copy)
+    # The ontology's blank nodes are relabelled: compare as graphs.
+    as_graph = lambda triples: Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(),  # noqa: E731
+                                             format="nt")
+    assert_isomorphic(as_graph([ox.Triple(*t) for t in graphs]), as_graph([q.triple for q in copy]))
+    assert Store.open(built, in_memory=False).union() is None  # on disk, no copy
+
+
+def test_a_query_naming_graphs_still_sees_one_graph_per_document(built):
+    store = Store.open(built, in_memory=True)
+    per_graph = run("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", store)
+    counts = {g.value: int(n.value) for g, n in per_graph.rows}
+    expected = Counter(q.graph_name.value for q in store.oxigraph)
+    assert counts == dict(expected) and len(counts) > 3  # the documents, the registry, the grades, the ontology
+    # A triple two documents state is in each of their graphs, and once in the default graph.
+    twice = run("SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o "
+                "HAVING (COUNT(?g) > 1) LIMIT 1", store)
+    assert twice.rows
+    s, p, o, n = twice.rows[0]
+    assert int(n.value) > 1
+    once = run(f"SELECT (COUNT(*) AS ?n) WHERE {{ {s} {p} {o} }}", store)
+    assert int(once.rows[0][0].value) == 1
+
+
+def _graph_count(store, where: str) -> int:
+    return int(run(f"SELECT (COUNT(*) AS ?n) {where}", store).rows[0][0].value)
+
+
+def test_odd_queries_go_to_the_store_that_can_answer_them(built):
+    store = Store.open(built, in_memory=True)
+    quads, triples = len(store.oxigraph), len(store.union())
+    assert quads > triples
+    # Named graphs, however they are asked for: the graphs themselves.
+    assert _graph_count(store, "WHERE { GRAPH ?g { ?s ?p ?o } }") == quads
+    assert _graph_count(store, "WHERE { { SELECT ?s WHERE { { SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } } } } } }") \
+        == quads
+    graph = next(g for g in store.oxigraph.named_graphs())
+    in_graph = sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, graph))
+    assert _graph_count(store, f"FROM <{graph.value}> WHERE {{ ?s ?p ?o }}") == in_graph
+    assert _graph_count(store, f"FROM NAMED <{graph.value}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == in_graph
+    assert _graph_count(store, "from named <urn:none> where { graph ?g { ?s ?p ?o } }") == 0
+    # The word GRAPH where it is no keyword: the union copy.
+    for where in ('WHERE { ?s ?p ?o FILTER (!sameTerm(?o, "GRAPH { ?x ?y ?z }")) }',
+                  "WHERE { ?s ?p ?o FILTER (?o != <urn:GRAPH>) }",
+                  "WHERE { ?s ?p ?o # GRAPH ?g { }\n }",
+                  "WHERE { ?s ?p ?o BIND (1 AS ?graph) }",
+                  "WHERE { ?s ?p ?o FILTER (!sameTerm(?o, '''FROM NAMED <urn:g>''')) }"):
+        assert _graph_count(store, where) == triples, where
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT * { GRAPH ?g { ?s ?p ?o } }", True),
+    ("select * { graph <g:a> { ?s ?p ?o } }", True),
+    ("SELECT * FROM <g:a> { ?s ?p ?o }", True),
+    ("SELECT * FROM NAMED <g:a> { GRAPH ?g { ?s ?p ?o } }", True),
+    ("SELECT * { { SELECT ?s { OPTIONAL { GRAPH ?g { ?s ?p ?o } } } } }", True),
+    ("SELECT * {\n  ?s ?p ?o\n}\n#GRAPH\nFROM <x:y>", True),  # not a query Oxigraph takes, but it names a graph
+    ('SELECT * { ?s ?p "GRAPH" }', False),
+    ("SELECT * { ?s ?p '''FROM NAMED <g:a>''' }", False),
+    ("SELECT * { ?s <urn:GRAPH> ?o }", False),
+    ("SELECT * { ?s ?p ?o } # GRAPH ?g", False),
+    ("SELECT ?graph ?from { ?graph ?from ?o }", False),
+    ("SELECT * { ?s kg:graph ?o ; graph:x ?o }", False),
+    ("SELECT * { ?s ?p ?o FILTER (LANG(?o) = 'en') } ", False),
+])
+def test_names_graphs(text, expected):
+    assert names_graphs(text) is expected
