@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.core import textout
+from kg.sparql.lexer import names_graphs
 from kg.sparql.named import prepare_checked
 from kg.sparql.results import NATIVE_RESULTS, tsv_term, write_results
 from kg.store.local import Store
@@ -34,7 +35,7 @@ VARIED = """SELECT ?x ?v WHERE {
 def _native(built: Path, query: str, fmt: str) -> bytes:
     store = Store.open(built)
     text, _ = prepare_checked(query, store)
-    return store.query(text).serialize(format=NATIVE_RESULTS[fmt])
+    return store.query(text, names_graphs=names_graphs(text)).serialize(format=NATIVE_RESULTS[fmt])
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
@@ -80,7 +81,7 @@ def test_kgs_own_writer_matches_the_native_one(built, fmt):
     """kg serve writes rows it has counted with kg's writer: the same bytes as pyoxigraph's."""
     store = Store.open(built)
     text, _ = prepare_checked(VARIED, store)
-    result = QueryResult.from_oxigraph(store.query(text))
+    result = QueryResult.from_oxigraph(store.query(text, names_graphs=names_graphs(text)))
     assert result.engine is None and len(result.rows) == 80
     out = io.StringIO()
     write_results(result, out, fmt, indent=None)  # as kg serve writes
