@@ -1,29 +1,40 @@
-"""Scale benchmark: build, load, every named query and export, side by side.
+"""Queries as a user runs them: kg's whole path against raw pyoxigraph, interleaved in one process.
 
-For each size it generates a raw/ folder (bench/synth.py, seeded), runs
-`kg build` on it, exports the graph as N-Triples, and then measures, each in a
-fresh process so that peak memory is its own:
+Given a build (or a size, for which it generates a raw/ folder with bench/synth.py
+and builds it), it loads, in one process:
 
-  rdflib   rdflib's in-memory store and SPARQL engine (what kglab users have)
-  kg-mem   kg's default up to 64 MB of TriG: the build loaded into memory
-  kg-disk  kg's default above that: the Oxigraph store on disk that `kg build` leaves
-  oxigraph raw pyoxigraph in memory: the engine's own limit
+  kg        Store.open(build, in_memory=True): the build's graphs in memory, and the
+            union copy queries run on (kg.store.local), made on first use;
+  raw       pyoxigraph in memory, the same triples bulk-loaded into its default graph
+            (`kg export --format nt` of the build, and the ontology): the engine's own limit;
 
-Every query is the same text on every system (prepared once by kg.query, with
-its default parameters). Times are the best of three runs (one for rdflib).
-The table gives seconds and the ratios the targets speak of: kg / oxigraph
-(at most 1.5 for queries, 2 for load) and rdflib / kg (at least 50 at 100k on
-the two-hop and date-range queries).
+and then, for every named query with its default parameters (and the plain two-hop,
+date-range and one-hop questions of HEADLINE_QUERIES), in rounds that alternate the
+systems so that the machine's load falls on both alike:
 
-    python bench/bench_store.py --sizes 100k,1M [--rdflib-max 200k] [--json out.json]
+  lookup    resolving its entity parameters in the build's names.json index (kg);
+  prepare   kg.sparql.named.prepare_checked: checks, look-ups, parameters, prefixes (kg);
+  execute   the engine's answer, every row taken: kg's Store.query as kg query routes it,
+            `raw.query(text)` for raw, and `graphs`, the union of the ~520 per-document
+            graphs that every query paid for before the copy (for reference);
+  table     kg query's whole path to a text table (kg.sparql.answer.answer, -f table),
+            Wikidata links included;
+  json      kg query's whole path to SPARQL JSON (-f json), against raw's execute plus
+            pyoxigraph's own JSON serializer.
+
+Times are the best of --repeats rounds; the load average is recorded beside each query.
+Memory is the process's resident size after each load (deltas) and its peak.
+
+    python bench/bench_store.py --build /tmp/b1m [--repeats 3] [--queries dyad,visits] [--json out.json]
+    python bench/bench_store.py --size 100k [--keep /tmp/work]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import resource
-import subprocess
+import os
 import sys
 import tempfile
 import time
@@ -33,8 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 TRIPLES_PER_FACT = 25.6  # measured on synth output
-# The two questions of the targets, in their plainest form (rdflib's engine fails on the ORDER BY
-# of the named queries that ask them: it cannot sort unbound values).
+# The targets' questions in their plainest form.
 HEADLINE_QUERIES = {
     "one-hop": "SELECT ?o (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f kg:participant kgr:pakistan , ?o . "
                "FILTER (?o != kgr:pakistan) } GROUP BY ?o",
@@ -46,8 +56,6 @@ HEADLINE_QUERIES = {
                   "kg:earliestDate ?e ; kg:latestDate ?l . "
                   "FILTER (?e <= \"2016-12-31\"^^xsd:date && ?l >= \"2015-01-01\"^^xsd:date) }",
 }
-HEADLINE = ("tied-to", "between-dates", *HEADLINE_QUERIES)
-RDFLIB_LIMIT = 120  # seconds a query may take on rdflib's engine before it is recorded as too slow
 
 
 def _size(text: str) -> int:
@@ -56,197 +64,166 @@ def _size(text: str) -> int:
     return int(float(text.rstrip("km")) * mult)
 
 
-def _best(fn, runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
-def worker(system: str, work: Path) -> dict:
-    """Load, query and export on one system; runs in its own process."""
-    import pyoxigraph as ox
-
-    from kg.core import resources
-
-    nt = work / "kg.nt"
-    queries = json.loads((work / "queries.json").read_text())
-    out: dict = {"system": system, "queries": {}}
-    onto = str(resources.ontology_file())
-    if system == "rdflib":
-        from rdflib import Graph
-
-        g = Graph()
-        t = time.perf_counter()
-        g.parse(nt, format="nt")
-        g.parse(onto, format="turtle")
-        out["load"] = time.perf_counter() - t
-        import signal
-
-        def too_slow(signum, frame):
-            raise TimeoutError(f"over {RDFLIB_LIMIT} s")
-
-        signal.signal(signal.SIGALRM, too_slow)  # rdflib's engine is Python: an alarm stops it
-        for name, text in queries.items():
-            signal.alarm(RDFLIB_LIMIT)
-            try:
-                out["queries"][name] = _best(lambda: list(g.query(text)), 1)
-            except Exception as exc:  # rdflib's engine fails on some valid queries; record it
-                out["queries"][name] = None
-                out.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"[:200]
-            finally:
-                signal.alarm(0)
-        out["export"] = _best(lambda: g.serialize(format="turtle"), 1)
-    else:
-        from kg.store.local import Store
-
-        if system == "kg-disk":
-            # What `kg build` pays to put the graph on disk: a bulk load into RocksDB.
-            target = Path(tempfile.mkdtemp(dir=work)) / "store"
-            t = time.perf_counter()
-            disk = ox.Store(str(target))
-            disk.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
-            disk.bulk_load(path=onto, format=ox.RdfFormat.TURTLE)
-            disk.flush()
-            out["load"] = time.perf_counter() - t
-            del disk
-            kgstore = Store.open(work / "build", in_memory=False)
-        elif system == "kg-mem":
-            t = time.perf_counter()
-            kgstore = Store.open(work / "build", in_memory=True)
-            out["load"] = time.perf_counter() - t
-        else:
-            kgstore = None
-            store = ox.Store()
-            t = time.perf_counter()
-            store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
-            store.bulk_load(path=onto, format=ox.RdfFormat.TURTLE)
-            out["load"] = time.perf_counter() - t
-        if kgstore is not None:
-            store = kgstore.oxigraph
-        for name, text in queries.items():
-            out["queries"][name] = _best(lambda: list(store.query(text, use_default_graph_as_union=True)), 3)
-        if kgstore is not None:
-            from kg.store.export import export
-
-            out["export"] = _best(lambda: export("ttl", kgstore), 1)
-        else:  # the same work by hand: each triple of the data graphs once, as Turtle
-            from kg.core.serialize import OUTPUT_PREFIXES, union_triples
-
-            graphs = [g for g in store.named_graphs()] + [ox.DefaultGraph()]
-            named = [g for g in graphs if isinstance(g, ox.NamedNode)]
-            out["export"] = _best(lambda: ox.serialize(
-                store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"),
-                format=ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES), 1) if not named else _best(
-                lambda: ox.serialize(union_triples(store, named), format=ox.RdfFormat.TURTLE,
-                                     prefixes=OUTPUT_PREFIXES), 1)
-    out["peak_mb"] = _own_peak_mb()
-    return out
-
-
-def _own_peak_mb() -> float:
-    """This process's peak resident memory since it started (ru_maxrss carries the parent's over exec)."""
+def _peak_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0.0
 
 
-def _child_peak_mb(cmd: list[str], timeout: float) -> tuple[float, str]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if proc.returncode:
-        raise RuntimeError(f"{cmd}: {proc.stderr[-2000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024, proc.stdout
+def _timed(fn) -> tuple[float, object]:
+    t = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - t, value
 
 
-def run_size(size: int, rdflib_max: int, root: Path, only: list[str] | None = None) -> dict:
+def make_build(size: int, root: Path) -> Path:
+    """A seeded raw/ folder of about ``size`` triples, built."""
+    import kg
     from bench.synth import generate
+
+    raw, build = root / "raw", root / "build"
+    if not (build / "current").exists():
+        generate(raw, max(50, int(size / TRIPLES_PER_FACT)))
+        kg.build(raw, build)
+    return build
+
+
+def run(build: Path, repeats: int, only: list[str] | None, work: Path) -> dict:
+    import pyoxigraph as ox
+
+    from kg.core import resources
     from kg.core.namespaces import sparql_prefixes
-    from kg.sparql.named import named_queries, prepare
+    from kg.sparql.answer import answer
+    from kg.sparql.lexer import declares_dataset, names_graphs
+    from kg.sparql.named import NamedQuery, _entity_term, named_queries, prepare_checked
+    from kg.store.export import export
     from kg.store.local import Store
 
-    work = root / f"n{size}"
-    raw = work / "raw"
-    facts = max(50, int(size / TRIPLES_PER_FACT))
-    generate(raw, facts)
-    build_cmd = [sys.executable, "-c", f"import kg, sys; sys.path.insert(0, {str(HERE.parent)!r}); "
-                 f"from bench.bench_store import _own_peak_mb; r = kg.build({str(raw)!r}, {str(work / 'build')!r}, files=True); "
-                 "print(r.triples, _own_peak_mb())"]
-    t = time.perf_counter()
-    _, stdout = _child_peak_mb(build_cmd, timeout=7200)
-    build_time = time.perf_counter() - t
-    triples, build_peak = int(stdout.split()[0]), float(stdout.split()[1])
-    from kg.store.export import export
+    out: dict = {"build": str(build), "repeats": repeats, "load": {}, "memory_mb": {}, "queries": {}}
+    nt = work / "kg.nt"
+    if not nt.exists():
+        export("nt", build, nt)
+    base = _rss_mb()
+    out["load"]["kg"], kg = _timed(lambda: Store.open(build, in_memory=True))
+    out["memory_mb"]["kg graphs"] = _rss_mb() - base
+    base = _rss_mb()
+    out["load"]["kg union copy"], _ = _timed(kg.union)
+    out["memory_mb"]["kg union copy"] = _rss_mb() - base
+    base = _rss_mb()
+    raw = ox.Store()
 
-    export("nt", work / "build", work / "kg.nt")
-    store = Store.open(work / "build")
-    wanted = set(only) if only else None
-    queries = {name: prepare(q, store) for name, q in named_queries().items() if not wanted or name in wanted}
-    queries.update({name: sparql_prefixes() + text for name, text in HEADLINE_QUERIES.items()})
-    del store
-    (work / "queries.json").write_text(json.dumps(queries))
-    systems = ["kg-mem", "kg-disk", "oxigraph"] + (["rdflib"] if triples <= rdflib_max else [])
-    results = {}
-    for system in systems:
-        cmd = [sys.executable, str(Path(__file__)), "--worker", system, str(work)]
-        _, stdout = _child_peak_mb(cmd, timeout=7200)
-        results[system] = json.loads(stdout)
-    return {"size": size, "triples": triples, "facts": facts, "build_s": build_time, "build_peak_mb": build_peak,
-            "systems": results}
+    def load_raw():
+        raw.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        raw.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE)
+    out["load"]["raw"], _ = _timed(load_raw)
+    out["memory_mb"]["raw"] = _rss_mb() - base
+    out["triples"] = len(raw)
+    graphs = Store(kg.oxigraph)  # the same graphs queried as their union: the path before the copy
+
+    queries: dict[str, NamedQuery] = {n: q for n, q in named_queries().items() if not only or n in only}
+    for name, text in HEADLINE_QUERIES.items():
+        queries[name] = NamedQuery(name, name, sparql_prefixes() + text)
+    # names.json read cold, as a one-off command reads it
+    kg._names = None
+    out["names_json_s"], _ = _timed(kg.name_lookup)
+
+    shipped = set(named_queries())
+    for name, query in queries.items():
+        spec = name if name in shipped else query.text  # as a person types it
+        best: dict[str, float] = {}
+        rows = {}
+        loads = []
+        for _ in range(repeats):
+            loads.append(os.getloadavg()[0])
+            times: dict[str, float] = {}
+            entity_params = [p for p in query.params if p.kind == "entity" and p.default]
+            times["lookup"], _ = _timed(lambda: [_entity_term(kg, p.default) for p in entity_params])
+            times["prepare"], (text, _) = _timed(lambda: prepare_checked(query, kg))
+            route = {"names_graphs": names_graphs(text), "declares_dataset": declares_dataset(text)}
+            # kg and raw alternate, each round starting with the other one
+            order = ["kg", "raw", "graphs"] if len(loads) % 2 else ["raw", "kg", "graphs"]
+            for system in order:
+                if system == "kg":
+                    times["execute kg"], r = _timed(lambda: list(kg.query(text, **route)))
+                elif system == "raw":
+                    times["execute raw"], r = _timed(lambda: list(raw.query(text)))
+                else:
+                    times["execute graphs"], r = _timed(lambda: list(graphs.query(text, **route)))
+                rows[system] = len(r) if isinstance(r, list) else r
+                del r
+            times["table kg"], _ = _timed(lambda: answer(spec, kg, io.StringIO(), fmt="table", timeout=0))
+            times["json kg"], _ = _timed(lambda: answer(spec, kg, io.StringIO(), fmt="json", timeout=0))
+            times["json raw"], _ = _timed(
+                lambda: raw.query(text).serialize(format=ox.QueryResultsFormat.JSON))
+            for key, value in times.items():
+                best[key] = min(best.get(key, float("inf")), value)
+        out["queries"][name] = {"best": best, "rows": rows, "load_avg": loads}
+        print(f"{name:22} kg {best['execute kg']:.3f}  raw {best['execute raw']:.3f}  "
+              f"ratio {best['execute kg'] / max(best['execute raw'], 1e-9):.2f}  graphs/raw "
+              f"{best['execute graphs'] / max(best['execute raw'], 1e-9):.2f}  rows {rows}  load {loads}",
+              file=sys.stderr, flush=True)
+    out["peak_mb"] = _peak_mb()
+    return out
 
 
-def report(runs: list[dict]) -> str:
-    lines = []
-    for run in runs:
-        s = run["systems"]
-        lines.append(f"\n### {run['triples']:,} triples ({run['facts']:,} facts)\n")
-        lines.append(f"`kg build` from fact sheets: {run['build_s']:.1f} s, peak {run['build_peak_mb']:.0f} MB\n")
-        names = list(s["kg-mem"]["queries"])
-        head = ["", *s.keys(), "kg-mem / oxigraph", "kg-disk / oxigraph"] + (["rdflib / kg-mem"] if "rdflib" in s else [])
-        lines.append("| " + " | ".join(head) + " |")
-        lines.append("|" + "---|" * len(head))
+def _ratio(a: float, b: float) -> str:
+    return f"{a / max(b, 1e-9):.2f}"
 
-        def row(label, get):
-            vals = [get(sys_) for sys_ in s.values()]
-            cells = ["fails" if v is None else f"{v:.3f}" for v in vals]
-            base = max(get(s["oxigraph"]), 1e-9)
-            ratio = [f"{get(s['kg-mem']) / base:.2f}", f"{get(s['kg-disk']) / base:.2f}"]
-            if "rdflib" in s:
-                rd = get(s["rdflib"])
-                ratio.append("–" if rd is None else f"{rd / max(get(s['kg-mem']), 1e-9):.0f}")
-            lines.append(f"| {label} | " + " | ".join(cells + ratio) + " |")
 
-        row("load (s)", lambda r: r["load"])
-        for name in names:
-            row(f"{'**' + name + '**' if name in HEADLINE else name} (s)", lambda r, n=name: r["queries"][n])
-        row("export (s)", lambda r: r["export"])
-        lines.append("| peak memory (MB) | " + " | ".join(f"{r['peak_mb']:.0f}" for r in s.values()) + " |")
-        for name, error in s.get("rdflib", {}).get("errors", {}).items():
-            lines.append(f"\nrdflib fails on `{name}`: {error}")
+def report(run: dict) -> str:
+    lines = [f"\n### {run['triples']:,} triples (best of {run['repeats']})\n"]
+    load = run["load"]
+    mem = run["memory_mb"]
+    lines.append(f"Load: kg {load['kg']:.1f} s (+{mem['kg graphs']:.0f} MB) and its union copy "
+                 f"{load['kg union copy']:.1f} s (+{mem['kg union copy']:.0f} MB); raw pyoxigraph "
+                 f"{load['raw']:.1f} s (+{mem['raw']:.0f} MB). names.json read: {run['names_json_s']:.3f} s. "
+                 f"Peak resident memory of the process: {run['peak_mb']:.0f} MB.\n")
+    head = ["query", "lookup", "prepare", "kg execute", "raw execute", "**kg / raw**", "graphs / raw",
+            "kg table (whole)", "kg json (whole)", "raw + json", "json kg / raw", "load avg"]
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * len(head))
+    worst = 0.0
+    for name, q in run["queries"].items():
+        b = q["best"]
+        ratio = b["execute kg"] / max(b["execute raw"], 1e-9)
+        if name not in HEADLINE_QUERIES:
+            worst = max(worst, ratio)
+        raw_json = b["json raw"]
+        cells = [name, f"{b['lookup']:.4f}", f"{b['prepare']:.4f}", f"{b['execute kg']:.3f}",
+                 f"{b['execute raw']:.3f}", f"**{ratio:.2f}**", _ratio(b["execute graphs"], b["execute raw"]),
+                 f"{b['table kg']:.3f}", f"{b['json kg']:.3f}", f"{raw_json:.3f}", _ratio(b["json kg"], raw_json),
+                 "–".join(f"{x:.1f}" for x in (min(q["load_avg"]), max(q["load_avg"])))]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append(f"\nWorst kg / raw over the named queries: {worst:.2f}.")
     return "\n".join(lines)
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        print(json.dumps(worker(sys.argv[2], Path(sys.argv[3]))))
-        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100k")
-    parser.add_argument("--rdflib-max", default="200k", help="skip rdflib above this many triples")
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--build", type=Path, help="an existing build folder")
+    parser.add_argument("--size", help="or: generate and build a raw/ folder of about this many triples (100k, 1M)")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--queries", help="only these named queries (comma-separated); the headline ones always run")
+    parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    root = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    only = args.queries.split(",") if args.queries else None
-    runs = [run_size(_size(s), _size(args.rdflib_max), root, only) for s in args.sizes.split(",")]
-    print(report(runs))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-store-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.build is None and args.size is None:
+        parser.error("give --build or --size")
+    build = args.build or make_build(_size(args.size), work)
+    result = run(build, args.repeats, args.queries.split(",") if args.queries else None, work)
+    print(report(result))
     if args.json:
-        args.json.write_text(json.dumps(runs, indent=2))
+        args.json.write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

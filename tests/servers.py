@@ -69,7 +69,10 @@ def start_oxigraph(folder: Path) -> Server:
     return Server("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store", process)
 
 
-def start_virtuoso(folder: Path) -> Server:
+def start_virtuoso(folder: Path, settings: dict[tuple[str, str], str] | None = None) -> Server:
+    """Virtuoso from ``folder``; ``settings`` sets more of its ini, by (section, key)
+    (bench/bench_virtuoso.py gives it the buffers a million triples need)."""
+    settings = dict(settings or {})
     exe, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if not exe or not isql or not VIRTUOSO_INI.is_file():
         raise RuntimeError("Virtuoso is not installed (apt-get install virtuoso-opensource)")
@@ -94,7 +97,11 @@ def start_virtuoso(folder: Path) -> Server:
             line = "ResultSetMaxRows = 1000000"
         elif section == "SPARQL" and key == "MaxQueryCostEstimationTime":
             line = "MaxQueryCostEstimationTime = 0"
+        elif (section, key) in settings:
+            line = f"{key} = {settings.pop((section, key))}"
         lines.append(line)
+    if settings:
+        raise ValueError(f"no such line in {VIRTUOSO_INI}: {sorted(settings)}")
     config = folder / "virtuoso.ini"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     process = subprocess.Popen([exe, "-c", str(config), "+foreground"], cwd=folder,
