@@ -226,7 +226,9 @@ class _JsonBody(CappedBody):
         super().__init__(variables, *args)
         names = [re.escape(b'"' + v.encode("utf-8") + b'":{"type":"') for v in variables]
         # A new row: its first binding, or nothing bound at all (checked: see _outside).
-        self._start = re.compile(rb",\{(?:\}|" + b"|".join(names) + rb")" if names else rb",\{\}")
+        # findall gives the group: b"}" for a row with nothing bound, else b"" (both cached by Python,
+        # so a list of them costs no new objects).
+        self._start = re.compile(rb",\{(?:(\})|" + b"|".join(names) + rb")" if names else rb",\{(\})")
         self.reach = max([len(n) for n in names] + [1]) + 2  # the longest row start
         self._outside_at = 0  # an offset known to lie outside every string
         self._slow: dict[int, list[int]] = {}  # row starts of the writes that held a ",{}"
@@ -251,7 +253,7 @@ class _JsonBody(CappedBody):
     def _count(self, start: int) -> int:
         back = max(0, start - self.reach)
         found = self._start.findall(self.buf, back)
-        if b",{}" in found:  # a row with nothing bound, or those bytes inside a string
+        if b"}" in found:  # a row with nothing bound, or those bytes inside a string
             self._slow[len(self.marks)] = starts = self._starts(start, len(self.buf))
             return len(starts)
         return len(found) - len(self._start.findall(self.buf, back, start))
