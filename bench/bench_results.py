@@ -1,6 +1,6 @@
 """Writing 100k result rows: kg's paths against pyoxigraph's own serializer, interleaved in one process.
 
-    python bench/bench_results.py [--rows 100000] [--repeats 5] [--formats json,xml,csv,tsv]
+    python bench/bench_results.py [--rows 100000] [--repeats 5] [--formats json,xml,csv,tsv,nt]
 
 Each repeat runs the same SELECT over the same in-memory store every way, one after the other:
 
@@ -13,6 +13,10 @@ Each repeat runs the same SELECT over the same in-memory store every way, one af
   ``kg.serve.capped``, counting the rows in its output;
 - kg serve's writer (before): the way kg serve took every row in Python to count it against its
   limits and wrote it with kg's own writer, as it did before ``kg.serve.capped``.
+
+"nt" is ``CONSTRUCT WHERE { ?s ?p ?o }`` as N-Triples: native ``QueryTriples.serialize``, kg
+serve's worker (through ``kg.serve.capped`` too), and kg serve's writer before (the triples taken
+and sized in Python, then ``pyoxigraph.serialize``).
 
 It prints the median of each, and its ratio to native, in wall-clock time and in this
 process's CPU time (which other processes on a shared machine disturb less). Nothing is
@@ -35,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.serve.workers import execute_query, take_within, term_bytes  # noqa: E402
 from kg.sparql.named import stream  # noqa: E402
-from kg.sparql.results import write_results  # noqa: E402
+from kg.sparql.results import write_graph, write_results  # noqa: E402
 from kg.store.local import Store  # noqa: E402
 from kg.store.result import QueryResult  # noqa: E402
 
@@ -44,6 +48,7 @@ NATIVE = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, 
 
 EX = "https://w3id.org/bilateral-kg/id/"
 QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+CONSTRUCT = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 
 def make_store(rows: int) -> ox.Store:
@@ -78,7 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--formats", default="json,xml,csv,tsv", help="result formats, comma-separated")
+    parser.add_argument("--formats", default="json,xml,csv,tsv,nt", help="result formats, comma-separated")
     args = parser.parse_args()
     formats = args.formats.split(",")
 
@@ -87,7 +92,10 @@ def main() -> None:
 
     def native(fmt) -> int:
         out = io.BytesIO()
-        oxstore.query(QUERY).serialize(out, NATIVE[fmt])
+        if fmt == "nt":
+            oxstore.query(CONSTRUCT).serialize(out, ox.RdfFormat.N_TRIPLES)
+        else:
+            oxstore.query(QUERY).serialize(out, NATIVE[fmt])
         return len(out.getvalue())
 
     def kg_query(fmt) -> int:
@@ -98,17 +106,25 @@ def main() -> None:
         return len(buffer.getvalue())
 
     def kg_serve(fmt) -> int:
-        reply = execute_query(oxstore, QUERY, {"results": fmt, "graph": "ttl"}, max_rows=args.rows + 1,
-                              dataset=None, union=False)
+        reply = execute_query(oxstore, CONSTRUCT if fmt == "nt" else QUERY, {"results": fmt, "graph": fmt},
+                              max_rows=args.rows + 1, dataset=None, union=False)
         assert reply["status"] == 200 and not reply["truncated"], reply.get("message")
         return len(reply["body"])
 
     def kg_serve_before(fmt) -> int:
         """What execute_query did before kg.serve.capped: every row taken, sized and counted in Python."""
-        result = QueryResult.from_oxigraph(oxstore.query(QUERY), take=lambda items, unit: take_within(
-            items, args.rows + 1, 1 << 62, lambda row: sum(map(term_bytes, row))))
+        if fmt == "nt":
+            result = QueryResult.from_oxigraph(oxstore.query(CONSTRUCT), take=lambda items, unit: take_within(
+                items, args.rows + 1, 1 << 62,
+                lambda t: term_bytes(t.subject) + term_bytes(t.predicate) + term_bytes(t.object)))
+        else:
+            result = QueryResult.from_oxigraph(oxstore.query(QUERY), take=lambda items, unit: take_within(
+                items, args.rows + 1, 1 << 62, lambda row: sum(map(term_bytes, row))))
         out = io.StringIO()
-        write_results(result, out, fmt, indent=None)
+        if fmt == "nt":
+            write_graph(result, out, fmt)
+        else:
+            write_results(result, out, fmt, indent=None)
         return len(out.getvalue().encode("utf-8"))
 
     ways: dict[str, tuple[str, Callable[[], int]]] = {}

@@ -213,3 +213,27 @@ def test_a_select_star_not_run_twice_goes_through_kg_writer_in_the_querys_order(
         assert reply["count"] == 5 and reply["truncated"]
         explicit = serialize_capped(store.query(star.replace("*", "?s ?o ?a", 1)), fmt, 5, 1 << 40)[0]
         assert reply["body"] == explicit
+
+
+def test_construct_as_n_triples_is_the_same_bytes_and_cut_at_a_whole_triple(store):
+    """N-Triples (one triple a line, line breaks in literals escaped) goes through the engine's
+    serializer too: the bytes kg's writer gave, and cuts that parse into the first triples."""
+    from kg.sparql.results import write_graph
+
+    query = "CONSTRUCT { ?s ?p ?o . ?s <http://example.org/t> <<( ?s ?p ?o )>> } WHERE { ?s ?p ?o }"
+    whole = store.query(query).serialize(None, ox.RdfFormat.N_TRIPLES)
+    every = list(ox.parse(whole, ox.RdfFormat.N_TRIPLES))
+    plain = "CONSTRUCT WHERE { ?s ?p ?o }"
+    out = io.StringIO()
+    write_graph(QueryResult.from_oxigraph(store.query(plain)), out, "nt")
+    assert serialize_capped(store.query(plain), "nt", 1 << 30, 1 << 40)[0] == out.getvalue().encode("utf-8")
+    rng = random.Random("nt")
+    for max_rows in (0, 1, 7, len(every) - 1, len(every)):
+        for max_bytes in (1 << 40, len(whole), len(whole) - 1, rng.randint(1, len(whole)), 1):
+            body, rows, truncated = serialize_capped(store.query(query), "nt", max_rows, max_bytes)
+            assert list(ox.parse(body, ox.RdfFormat.N_TRIPLES)) == every[:rows] and len(body) <= max_bytes
+            assert truncated == (rows < len(every)) and rows <= max_rows
+            if truncated and rows < max_rows:
+                assert len(serialize_capped(store.query(query), "nt", rows + 1, 1 << 40)[0]) > max_bytes
+    reply = execute_query(store, query, {"results": "json", "graph": "nt"}, 10, None, False)
+    assert reply["count"] == 10 and reply["truncated"] and reply["body"].count(b"\n") == 10

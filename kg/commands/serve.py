@@ -37,9 +37,9 @@ MB = 1024 * 1024
 @IN_MEMORY_OPTION
 @click.option("--max-result-mb", default=DEFAULT_MAX_RESULT_BYTES // MB, show_default=True,
               type=click.IntRange(min=1), metavar="MB",
-              help="Cut a result at the last row that fits in this size (a SELECT's body, in bytes; CONSTRUCT "
-                   "and DESCRIBE: their terms' text, plus 40 bytes a term); a cut result carries the header "
-                   "KG-Truncated.")
+              help="Cut a result at the last row that fits in this size (the body of a SELECT, or of a "
+                   "CONSTRUCT in N-Triples, in bytes; other graph formats: their terms' text, plus 40 bytes a "
+                   "term); a cut result carries the header KG-Truncated.")
 @click.option("--max-query-mb", default=DEFAULT_MAX_QUERY_MEMORY // MB, show_default=True,
               type=click.IntRange(min=1), metavar="MB",
               help="Stop a query that makes its worker process grow by more than this (HTTP 503); the worker "

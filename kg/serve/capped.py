@@ -75,6 +75,8 @@ class CappedBody:
 
     def _find_head(self) -> int:
         """Where the rows begin (the offset after the head), or -1 if the head is not whole yet."""
+        if not self.header_rows:
+            return 0
         return self._boundary_of_end(self.header_rows) if self.ends >= self.header_rows else -1
 
     def _first_boundary(self) -> int:
@@ -167,8 +169,8 @@ class _XmlBody(CappedBody):
         return self.ends
 
 
-class _TsvBody(CappedBody):
-    header_rows = 1
+class _LinesBody(CappedBody):
+    """One row (or triple) a line, no head: N-Triples, which escapes line breaks in literals."""
 
     def _count(self, start: int) -> int:
         return self.buf.count(b"\n", start)
@@ -180,6 +182,10 @@ class _TsvBody(CappedBody):
             found.append(at + 1)
             at = self.buf.find(b"\n", at + 1, end)
         return found
+
+
+class _TsvBody(_LinesBody):
+    header_rows = 1
 
 
 class _CsvBody(CappedBody):
@@ -278,17 +284,28 @@ FORMATS: dict[str, tuple[ox.QueryResultsFormat, type[CappedBody]]] = {
     "csv": (ox.QueryResultsFormat.CSV, _CsvBody),
     "tsv": (ox.QueryResultsFormat.TSV, _TsvBody),
 }
+# CONSTRUCT and DESCRIBE: N-Triples only. Turtle and the rest group triples under their
+# subject (and kg writes them with prefixes, which QueryTriples.serialize does not take).
+GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, type[CappedBody]]] = {
+    "nt": (ox.RdfFormat.N_TRIPLES, _LinesBody),
+}
 
 
-def serialize_capped(solutions: ox.QuerySolutions, fmt: str, max_rows: int,
+def serialize_capped(result: ox.QuerySolutions | ox.QueryTriples, fmt: str, max_rows: int,
                      max_bytes: int) -> tuple[bytes, int, bool]:
-    """``solutions`` written by pyoxigraph in ``fmt`` (json, xml, csv or tsv), cut after
-    ``max_rows`` rows and within ``max_bytes`` bytes: the body, its rows, and whether any were
-    left out. An error of the engine's while it runs is raised as pyoxigraph raises it."""
-    oxformat, kind = FORMATS[fmt]
-    body = kind([v.value for v in solutions.variables], max_rows, max_bytes)
+    """``result`` written by pyoxigraph in ``fmt`` (SELECT: json, xml, csv or tsv; CONSTRUCT:
+    nt), cut after ``max_rows`` rows (or triples) and within ``max_bytes`` bytes: the body, its
+    rows, and whether any were left out. An error of the engine's while it runs is raised as
+    pyoxigraph raises it."""
+    oxformat: ox.QueryResultsFormat | ox.RdfFormat
+    if isinstance(result, ox.QueryTriples):
+        oxformat, kind = GRAPH_FORMATS[fmt]
+        body = kind([], max_rows, max_bytes)
+    else:
+        oxformat, kind = FORMATS[fmt]
+        body = kind([v.value for v in result.variables], max_rows, max_bytes)
     try:
-        solutions.serialize(body, oxformat)  # type: ignore[arg-type]  # a binary stream, as far as it writes
+        result.serialize(body, oxformat)  # type: ignore[arg-type]  # a binary stream, as far as it writes
     except OSError:
         if not body.stopped:
             raise

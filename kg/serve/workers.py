@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from ..core.errors import KGError, NotBuiltError
 from ..core.namespaces import PREFIXES
 from .capped import FORMATS as CAPPED_FORMATS
+from .capped import GRAPH_FORMATS as CAPPED_GRAPHS
 from .capped import serialize_capped
 from .protocol import content_type, explain_syntax_error, star_as_list, star_variables
 
@@ -189,12 +190,12 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
     """Run one query and serialize at most ``max_rows`` rows (or triples) of its result, within
     ``max_bytes``.
 
-    A SELECT result in JSON, XML, CSV or TSV is written by pyoxigraph's own
-    serializer and cut by kg.serve.capped: exactly ``max_rows`` rows, and a
-    body of at most ``max_bytes`` bytes (the head aside), counted in the
-    serializer's output. Anything else (ASK, CONSTRUCT and DESCRIBE, a text
-    table) has its
-    rows taken one by one (take_within) and sized as term_bytes() counts them.
+    A SELECT result in JSON, XML, CSV or TSV, and a CONSTRUCT or DESCRIBE
+    result in N-Triples, is written by pyoxigraph's own serializer and cut by
+    kg.serve.capped: exactly ``max_rows`` rows, and a body of at most
+    ``max_bytes`` bytes (the head aside), counted in the serializer's output.
+    Anything else (ASK, the other graph formats, a text table) has its rows
+    taken one by one (take_within) and sized as term_bytes() counts them.
 
     ``formats`` maps "results" and "graph" to the kg.results format to write,
     or to ("refuse", message) when the client cannot take that kind of
@@ -226,6 +227,9 @@ def execute_query(store: ox.Store, text: str, formats: dict[str, Any], max_rows:
         if isinstance(fmt, tuple):
             return {"status": 406, "message": fmt[1]}
         order = star_variables(text)
+        if isinstance(raw, ox.QueryTriples) and fmt in CAPPED_GRAPHS:
+            body, rows, cut = serialize_capped(raw, fmt, max_rows, max_bytes)
+            return {"status": 200, "body": body, "type": content_type(kind, fmt), "truncated": cut, "count": rows}
         if isinstance(raw, ox.QuerySolutions) and fmt in CAPPED_FORMATS:
             ordered = _in_order(store, text, raw, order, kwargs, took)
             if ordered is not None:
