@@ -50,7 +50,7 @@ from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write, write_store_files
 from ..store import publish
 from .conflicts import conflicts_from_dicts
-from .validate import check_store, compile_shapes
+from .validate import QuadIndex, StoreNodes, check_nodes, check_store, compile_shapes, shape_paths
 
 REGISTRY_FILE = "entities.yaml"
 MANIFEST = "manifest.json"
@@ -167,42 +167,68 @@ def _term(f, value):
     return _lit(value, str(f.range))
 
 
-def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]) -> list[ox.Quad]:
+class _KGP:
+    """kg's predicates and classes that fact_quads uses, as plain strings: rdflib's Namespace makes a
+    new URIRef at every attribute look-up, a million times in a large build."""
+
+    Citation = str(KG.Citation)
+    dateLabel = str(KG.dateLabel)
+    datePrecision = str(KG.datePrecision)
+    dateQualifier = str(KG.dateQualifier)
+    dateText = str(KG.dateText)
+    dateValue = str(KG.dateValue)
+    earliestDate = str(KG.earliestDate)
+    endOffset = str(KG.endOffset)
+    eventCode = str(KG.eventCode)
+    isDateRange = str(KG.isDateRange)
+    latestDate = str(KG.latestDate)
+    participant = str(KG.participant)
+    quote = str(KG.quote)
+    startOffset = str(KG.startOffset)
+
+
+def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str],
+               index: QuadIndex | None = None) -> list[ox.Quad]:
     """The quads of one fact as one document states it (with that document's citations).
 
-    IRIs of the concepts the fact uses are added to ``used``.
+    IRIs of the concepts the fact uses are added to ``used``; the triples are also put into
+    ``index``, when given (a full build checks its shapes on them).
     """
     schema, registry = sources.schema, sources.registry
     out: list[ox.Quad] = []
     node = _iri(fact_iri(fact.id))
+    put = index.put if index is not None else None
 
     def add(s, p, o):
-        out.append(ox.Quad(s, p if isinstance(p, ox.NamedNode) else _iri(p), o, graph))
+        pn = p if isinstance(p, ox.NamedNode) else _iri(p)
+        out.append(ox.Quad(s, pn, o, graph))
+        if put is not None:
+            put(s.value, pn.value, o)
 
     add(node, RDF_TYPE, _iri(fact.type.cls))
     for cls in schema.superclasses(fact.type.cls):  # kg:Fact and the rest, for stores without inference
         add(node, RDF_TYPE, _iri(cls))
     add(node, RDFS + "label", _lit(_fact_label(fact, registry)))
     if fact.type.cameo is not None:
-        add(node, KG.eventCode, _iri(fact.type.cameo))
+        add(node, _KGP.eventCode, _iri(fact.type.cameo))
         used.add(str(fact.type.cameo))
     d = fact.date
-    add(node, KG.dateText, _lit(d.text))
-    add(node, KG.dateLabel, _lit(str(d)))
+    add(node, _KGP.dateText, _lit(d.text))
+    add(node, _KGP.dateLabel, _lit(str(d)))
     if d.is_range:
-        add(node, KG.dateValue, _lit(d.value()))
-        add(node, KG.isDateRange, _lit(True))
+        add(node, _KGP.dateValue, _lit(d.value()))
+        add(node, _KGP.isDateRange, _lit(True))
     else:
-        add(node, KG.dateValue, _lit(d.value(), DATE_TYPES[d.precision]))
-    add(node, KG.datePrecision, _iri(PRECISION_UNITS[d.precision]))
+        add(node, _KGP.dateValue, _lit(d.value(), DATE_TYPES[d.precision]))
+    add(node, _KGP.datePrecision, _iri(PRECISION_UNITS[d.precision]))
     if d.qualifier:
         qualifier = sources.qualifiers[d.qualifier]
-        add(node, KG.dateQualifier, _iri(qualifier))
+        add(node, _KGP.dateQualifier, _iri(qualifier))
         used.add(qualifier)
     if (earliest := d.earliest()) is not None:
-        add(node, KG.earliestDate, _lit(earliest.isoformat(), XSD + "date"))
+        add(node, _KGP.earliestDate, _lit(earliest.isoformat(), XSD + "date"))
     if (latest := d.latest()) is not None:
-        add(node, KG.latestDate, _lit(latest.isoformat(), XSD + "date"))
+        add(node, _KGP.latestDate, _lit(latest.isoformat(), XSD + "date"))
 
     role_values: dict[str, list] = {}
     participants: set = set()
@@ -233,7 +259,7 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
                 role_values.setdefault(str(f.path), []).append(obj)
                 used.add(obj.value)
     for obj in sorted(participants, key=lambda t: t.value):
-        add(node, KG.participant, obj)
+        add(node, _KGP.participant, obj)
     for sc in fact.type.shortcuts if fact.reported_done else ():
         if sc.predicate is not None:
             predicates = [str(sc.predicate)]
@@ -249,10 +275,10 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
     for c in fact.citations:
         cit = _iri(citation_iri(c.doc_id, c.start, c.end))
         add(node, PROV + "wasDerivedFrom", cit)
-        add(cit, RDF_TYPE, _iri(KG.Citation))
-        add(cit, KG.quote, _lit(c.quote))
-        add(cit, KG.startOffset, _lit(c.start))
-        add(cit, KG.endOffset, _lit(c.end))
+        add(cit, RDF_TYPE, _iri(_KGP.Citation))
+        add(cit, _KGP.quote, _lit(c.quote))
+        add(cit, _KGP.startOffset, _lit(c.start))
+        add(cit, _KGP.endOffset, _lit(c.end))
         add(cit, PROV + "wasQuotedFrom", _iri(document_iri(c.doc_id)))
     return out
 
@@ -435,7 +461,7 @@ def _content_digest(fact: Fact) -> str:
 
 
 def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store, pending: list[ox.Quad],
-                    problems: list[KGError]) -> DocumentEntry | None:
+                    problems: list[KGError], index: QuadIndex | None = None) -> DocumentEntry | None:
     doc = read_document(doc_path)
     graph = _iri(graph_iri(doc.id))
     sheet = sheet_path_for(doc_path)
@@ -449,6 +475,8 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
     entry = DocumentEntry(digest, path=str(doc_path), publisher=doc.meta["publisher"], reliability=letter,
                           reliability_from=origin)
     quads = document_quads(doc, graph, sources.registry)
+    if index is not None:
+        index.add(quads)
     used: set[str] = set()
     entities: set[str] = set()
     for fact in facts:
@@ -467,7 +495,7 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
             if f.kind == FACT:
                 for target in fact.values.get(key, []):
                     entry.refs.append([fact.id, key, target, str(f.range), fact.path, fact.line])
-        quads += fact_quads(fact, sources, graph, used)
+        quads += fact_quads(fact, sources, graph, used, index)
     entry.entities = sorted(entities)
     entry.concepts = sorted(used)
     entry.quads = len(quads)
@@ -712,10 +740,14 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             changing = [d for d in doc_ids if d not in previous or previous[d].digest != digests.get(d)]
             changing += [d for d in previous if d not in doc_ids]
             before = {str(graph_iri(d)): _triples_of(store, str(graph_iri(d))) for d in changing}
-            before[str(REGISTRY_GRAPH)] = _triples_of(store, str(REGISTRY_GRAPH))
+            # (the registry graph's triples are taken below, and only if it is rewritten)
         entries: dict[str, DocumentEntry] = {}
         rebuilt: list[str] = []
         pending: list[ox.Quad] = []
+        checks = compile_shapes(schema.shapes, schema.ontology)
+        # A full build checks the shapes on the quads as it makes them (kg.builder.validate.check_nodes);
+        # an incremental one reads the few focus nodes it must check again from the store.
+        quads_made = QuadIndex(shape_paths(checks)) if previous is None else None
         for doc_path in doc_paths:
             digest = digests[doc_path.stem]
             old = previous.get(doc_path.stem) if previous else None
@@ -723,7 +755,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                 entries[doc_path.stem] = old
                 continue
             try:
-                entry = _build_document(doc_path, sources, digest, store, pending, problems)
+                entry = _build_document(doc_path, sources, digest, store, pending, problems, quads_made)
             except SourceError as exc:
                 problems.append(exc)
                 continue
@@ -759,8 +791,11 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                 if store.contains_named_graph(graph):
                     store.remove_graph(graph)
         else:  # the grades of the changed facts, and the conflicts, replaced; the rest is as it was
-            if registry_changed and store.contains_named_graph(_iri(REGISTRY_GRAPH)):
-                store.remove_graph(_iri(REGISTRY_GRAPH))
+            if registry_changed:
+                if before is not None:
+                    before[str(REGISTRY_GRAPH)] = _triples_of(store, str(REGISTRY_GRAPH))
+                if store.contains_named_graph(_iri(REGISTRY_GRAPH)):
+                    store.remove_graph(_iri(REGISTRY_GRAPH))
             graded_nodes = _grades_nodes(changed, old_conflicts)
             gone = _triples_of(store, str(GRADES_GRAPH), graded_nodes)
             if before is not None:
@@ -774,8 +809,16 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             store.bulk_extend(_ontology_quads())
         store.flush()
 
-        focus = None if previous is None else _focus_graphs(previous, entries, rebuilt, doc_ids, registry_changed)
-        violations = check_store(store, compile_shapes(schema.shapes, schema.ontology), graphs=focus)
+        if quads_made is not None:
+            for quads in (reg_quads, graded, _ontology_quads()):
+                quads_made.add(quads)
+            violations = check_nodes(quads_made, quads_made.typed(), checks, store=store)
+            quads_made = None  # (its memory is needed for what follows)
+        else:
+            focus = _focus_graphs(previous, entries, rebuilt, doc_ids, registry_changed)
+            nodes = StoreNodes(store)
+            violations = check_nodes(nodes, nodes.typed_in(focus), checks, store=store, graphs=focus)
+            del nodes  # (it holds the store, which must close before publishing)
         if violations:
             raise ValidationError([_locate(v, index) for v in violations])
         conflicts = _add_conflicts(store, None if changed is None else (old_conflicts, changed))
@@ -796,7 +839,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
         _write_names(store, folder, None if registry_changed else prev_folder)
-        _write_registry_cache(folder, sources.registry, global_digest)
+        _write_registry_cache(folder, sources.registry, global_digest, prev_folder)
         written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
         # The summary last: a build folder with a summary is complete.
         # Compact, so that json's C encoder writes it (indenting falls back to Python: 3 s at 1M).
@@ -880,8 +923,20 @@ def _cached_registry(out: Path, path: Path, global_digest: str) -> Registry | No
         return None  # no cache, or a damaged one: the registry is read from its file
 
 
-def _write_registry_cache(folder: Path, registry: Registry, global_digest: str) -> None:
+def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, previous: Path | None = None) -> None:
+    """REGISTRY_CACHE; the previous build's file, linked, if it was written for the same registry (the
+    global digest covers entities.yaml, the ontology and kg's code)."""
+    if previous is not None:
+        try:
+            with open(previous / REGISTRY_CACHE, "rb") as fh:
+                head = fh.read(200)
+            if json.loads(head[:head.index(b",")] + b"}").get("global") == global_digest:
+                os.link(previous / REGISTRY_CACHE, folder / REGISTRY_CACHE)
+                return
+        except (OSError, ValueError):
+            pass
     entities = [vars(e) for e in registry.entities.values()]
+    # "global" first: a later build reads it from the file's head (above)
     atomic_write(folder / REGISTRY_CACHE, json.dumps({"global": global_digest, "entities": entities},
                                                      ensure_ascii=False, separators=(",", ":")) + "\n")
 

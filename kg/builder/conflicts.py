@@ -145,7 +145,13 @@ def _facts(store, iris: Iterable[str] | None = None) -> dict[str, _Fact]:
         the given facts with the body would evaluate the body over every fact first."""
         return f"{values} LATERAL {{ {body} }}" if values else body
 
-    typed = f"?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}"
+    if values:
+        typed = f"?f a ?cls . ?cls kg:sheetType ?type . {_candidates()}"
+    else:  # found from their types or flags, in a subquery the rest joins: 3x faster at 1M (bench/README.md)
+        same = " ".join(f'"{t}"' for t in sorted(SAME))
+        typed = (f"{{ SELECT DISTINCT ?f ?cls ?type WHERE {{ {{ VALUES ?type {{ {same} }} ?cls kg:sheetType ?type . "
+                 f"?f a ?cls }} UNION {{ ?f kg:planned true ; a ?cls . ?cls kg:sheetType ?type }} "
+                 f"UNION {{ ?f kg:denied true ; a ?cls . ?cls kg:sheetType ?type }} }} }}")
     facts: dict[str, _Fact] = {}
     main = f"""{typed} ?f rdfs:label ?label ; kg:dateLabel ?date .
               OPTIONAL {{ ?f kg:earliestDate ?e }} OPTIONAL {{ ?f kg:latestDate ?l }} OPTIONAL {{ ?f kg:dateQualifier ?q }}
