@@ -56,9 +56,14 @@ class Entity:
 class Registry:
     """Entities by id, and a lookup from every name they go by."""
 
-    def __init__(self, entities: dict[str, Entity], path: Path | None = None):
+    def __init__(self, entities: dict[str, Entity], path: Path | None = None, names: NameIndex | None = None):
+        """``names``: the index of these entities' names as an earlier Registry made it (a build's
+        cache of a registry it has read and checked); made and checked here when not given."""
         self.entities = entities
         self.path = path
+        if names is not None:
+            self.names = names
+            return
         self.names = NameIndex()
         # Ids and canonical names first, then aliases and acronyms: when an alias meets another
         # entity's name, the alias is the mistake, and the error points at its line.
