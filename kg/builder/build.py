@@ -71,6 +71,8 @@ DCTERMS = "http://purl.org/dc/terms/"
 TIME = "http://www.w3.org/2006/time#"
 PRECISION_UNITS = {dates.YEAR: TIME + "unitYear", dates.MONTH: TIME + "unitMonth", dates.DAY: TIME + "unitDay"}
 DATE_TYPES = {dates.YEAR: XSD + "gYear", dates.MONTH: XSD + "gYearMonth", dates.DAY: XSD + "date"}
+_KGR_BASE = str(KGR)  # what kg.core.namespaces' *_iri functions prefix, for making IRIs as plain strings
+_KG_NAME = KG.name  # (rdflib's Namespace makes a new URIRef at every attribute look-up)
 
 
 @lru_cache(maxsize=100_000)
@@ -135,7 +137,7 @@ class BuildResult:
 
 def _fact_label(fact: Fact, registry: Registry) -> str:
     for key, f in fact.type.fields.items():
-        if f.path == KG.name and key in fact.values:
+        if f.path == _KG_NAME and key in fact.values:
             return f"{fact.values[key][0]} ({fact.date})"
     names = []
     for key, f in fact.type.fields.items():
@@ -160,9 +162,9 @@ def _qualifiers(schema: Schema) -> dict[str, str]:
 
 def _term(f, value):
     if f.kind == ENTITY:
-        return _iri(entity_iri(value))
+        return _iri(_KGR_BASE + value)
     if f.kind == FACT:
-        return _iri(fact_iri(value))
+        return _iri(_KGR_BASE + "fact/" + value)
     if f.kind == CONCEPT:
         return _iri(value)
     return _lit(value, str(f.range))
@@ -197,7 +199,7 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
     """
     schema, registry = sources.schema, sources.registry
     out: list[ox.Quad] = []
-    node = _iri(fact_iri(fact.id))
+    node = _iri(_KGR_BASE + "fact/" + fact.id)
     put = index.put if index is not None else None
 
     def add(s, p, o):
@@ -274,13 +276,13 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
                     if s != o:
                         add(s, pred, o)
     for c in fact.citations:
-        cit = _iri(citation_iri(c.doc_id, c.start, c.end))
+        cit = _iri(f"{_KGR_BASE}citation/{c.doc_id}/{c.start}-{c.end}")  # (kg.core.namespaces.citation_iri)
         add(node, PROV + "wasDerivedFrom", cit)
         add(cit, RDF_TYPE, _iri(_KGP.Citation))
         add(cit, _KGP.quote, _lit(c.quote))
         add(cit, _KGP.startOffset, _lit(c.start))
         add(cit, _KGP.endOffset, _lit(c.end))
-        add(cit, PROV + "wasQuotedFrom", _iri(document_iri(c.doc_id)))
+        add(cit, PROV + "wasQuotedFrom", _iri(_KGR_BASE + "doc/" + c.doc_id))
     return out
 
 
