@@ -35,3 +35,17 @@ def test_every_seed_name_and_odd_input_resolves_as_the_label_scan_did(built):
            "Islamic  Republic of Pakistan", "sco", "S.C.O."]
     for name in sorted(names) + odd:
         assert _answer(indexed, name) == _answer(scanned, name), repr(name)
+
+
+def test_the_build_makes_its_name_index_as_the_query_over_its_graph_would(built):
+    """names.json is made from the registry graph's quads as the build makes them, not by a query:
+    the same data as name_lookup_data over the built graph."""
+    import json
+
+    from kg.sparql.named import name_lookup_data
+    from kg.store.local import NAMES_FILE
+    from kg.store.publish import current
+
+    store = Store.open(built, in_memory=False)
+    kept = json.loads((current(built) / NAMES_FILE).read_text(encoding="utf-8"))
+    assert kept["exact"] and kept == name_lookup_data(Store(store.oxigraph))

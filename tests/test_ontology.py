@@ -72,3 +72,17 @@ def test_role_properties_are_participants():
         for f in ftype.fields.values():
             if f.kind == ENTITY:
                 assert KG.participant in set(ONTOLOGY.transitive_objects(f.path, RDFS.subPropertyOf)), f.path
+
+
+def test_the_schema_reads_the_ontology_and_shapes_as_rdflib_would():
+    """load_schema parses with pyoxigraph (faster) into rdflib graphs: the same graphs, the same prefixes."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from kg.core import resources
+    from kg.sources.schema import _read_turtle
+
+    for path in (resources.ontology_file(), resources.shapes_file()):
+        theirs, ours = Graph().parse(path, format="turtle"), _read_turtle(path)
+        assert len(ours) > 100 and isomorphic(theirs, ours)
+        assert sorted(theirs.namespaces()) == sorted(ours.namespaces())

@@ -44,7 +44,7 @@ from ..core.errors import KGError, MissingInputError, OutputError, SourceError, 
 from ..sources.factsheet import Fact, document_of_sheet, read_sheet, sheet_path_for
 from ..sources.inventory import inventory
 from ..sources.rawfiles import read_source
-from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_iri, document_iri, entity_iri, fact_iri, graph_iri
+from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_path, document_iri, entity_iri, fact_iri, graph_iri
 from ..sources.names import NameIndex
 from ..sources.registry import Entity, Registry, load_registry
 from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
@@ -276,7 +276,7 @@ def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
                     if s != o:
                         add(s, pred, o)
     for c in fact.citations:
-        cit = _iri(f"{_KGR_BASE}citation/{c.doc_id}/{c.start}-{c.end}")  # (kg.core.namespaces.citation_iri)
+        cit = _iri(_KGR_BASE + citation_path(c.doc_id, c.start, c.end))
         add(node, PROV + "wasDerivedFrom", cit)
         add(cit, RDF_TYPE, _iri(_KGP.Citation))
         add(cit, _KGP.quote, _lit(c.quote))
@@ -857,7 +857,8 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
-        _write_names(store, folder, None if registry_changed else prev_folder)
+        _write_names(store, folder, None if registry_changed else prev_folder, reg_quads if registry_changed else None,
+                     schema)
         _write_registry_cache(folder, sources.registry, global_digest, prev_folder)
         written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
         # The summary last: a build folder with a summary is complete.
@@ -961,21 +962,52 @@ def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, 
                                                      ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _write_names(store: ox.Store, folder: Path, previous: Path | None) -> None:
+def _write_names(store: ox.Store, folder: Path, previous: Path | None, registry: list[ox.Quad] | None,
+                 schema: Schema) -> None:
     """The index of entity names (kg.store.local.NAMES_FILE), so that a command looks a name up in a
-    dictionary instead of scanning every label. It depends only on the registry graph: when that is
-    unchanged, the previous build's file is linked."""
-    from ..sparql.named import name_lookup_data
+    dictionary instead of scanning every label. It depends only on the registry graph: made from its
+    quads (``registry``) when it was rewritten; else the previous build's file is linked."""
+    from ..sparql.named import name_lookup_data, names_data
     from ..store.local import NAMES_FILE, Store
 
-    if previous is not None and (previous / NAMES_FILE).is_file():
+    if registry is None and previous is not None and (previous / NAMES_FILE).is_file():
         try:
             os.link(previous / NAMES_FILE, folder / NAMES_FILE)
             return
         except OSError:
             pass
-    atomic_write(folder / NAMES_FILE, json.dumps(name_lookup_data(Store(store)), sort_keys=True,
-                                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+    data = names_data(_entity_names(registry, schema)) if registry is not None else name_lookup_data(Store(store))
+    atomic_write(folder / NAMES_FILE, json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _entity_names(quads: list[ox.Quad], schema: Schema) -> list[tuple[str, str, str | None]]:
+    """The rows the entity-names query (kg/queries/internal) gives on the registry graph made of
+    ``quads``: each entity (typed with kg:Entity or a subclass) with its display name and each other
+    name (alternative label, acronym), or None; by entity IRI."""
+    from rdflib import URIRef
+
+    pref, alt, acronym = SKOS + "prefLabel", SKOS + "altLabel", str(KG.acronym)
+    types: dict[str, set[str]] = {}
+    labels: dict[str, set[str]] = {}
+    others: dict[str, set[str]] = {}
+    for q in quads:
+        p, s, o = q.predicate.value, q.subject, q.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
+            types.setdefault(s.value, set()).add(o.value)
+        elif p == pref and isinstance(o, ox.Literal):
+            labels.setdefault(s.value, set()).add(o.value)
+        elif p in (alt, acronym) and isinstance(o, ox.Literal):
+            others.setdefault(s.value, set()).add(o.value)
+    entity = str(KG.Entity)
+    is_entity = {t: t == entity or schema.is_subclass(URIRef(t), KG.Entity) for ts in types.values() for t in ts}
+    rows: list[tuple[str, str, str | None]] = []
+    for iri in sorted(labels):
+        if any(is_entity[t] for t in types.get(iri, ())):
+            for label in sorted(labels[iri]):
+                rows += [(iri, label, name) for name in sorted(others.get(iri, ()))] or [(iri, label, None)]
+    return rows
 
 
 def _add_conflicts(store: ox.Store, since: tuple[list, set[str]] | None = None) -> list:

@@ -48,7 +48,22 @@ else:
     _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's implicit tag depends on its text alone: found once per text
+_PLAIN_TAGS_MAX = 100_000
+
+
 class _Loader(_BaseLoader):
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_PLAIN_TAGS) >= _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS.clear()
+                _PLAIN_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
     def construct_object(self, node, deep=False):
         # A node met a second time is an alias of an anchor (or a recursive one): refuse it
         # before anything walks the expansion.

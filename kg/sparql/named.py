@@ -162,13 +162,20 @@ def name_lookup_data(store) -> dict:
     """What entity parameters are looked up in, as JSON-ready data `kg build` keeps with the build:
     each name as written (lower-cased, as SPARQL's LCASE) to the first entity going by it, and the
     NameIndex (kg.sources.names) for every other spelling."""
+    rows = _execute(store, prepare(internal_query("entity-names"), store)).rows
+    return names_data([(iri.value, label.value, name.value if name is not None else None) for iri, label, name in rows])
+
+
+def names_data(rows: list[tuple[str, str, str | None]]) -> dict:
+    """name_lookup_data from the rows of the entity-names query (entity IRI, display name, another
+    name or None), in its order: by entity IRI."""
     index = NameIndex()
     exact: dict[str, str] = {}
-    for iri, label, name in _execute(store, prepare(internal_query("entity-names"), store)).rows:
-        for text in (label.value, name.value if name is not None else None):
+    for iri, label, name in rows:
+        for text in (label, name):
             if text is not None:
-                exact.setdefault(text.lower(), iri.value)
-        index.add(iri.value.rsplit("/", 1)[-1], label.value, [name.value] if name is not None else [])
+                exact.setdefault(text.lower(), iri)
+        index.add(iri.rsplit("/", 1)[-1], label, [name] if name is not None else [])
     return {"exact": exact, "index": index.to_json()}
 
 
