@@ -237,3 +237,12 @@ def test_construct_as_n_triples_is_the_same_bytes_and_cut_at_a_whole_triple(stor
                 assert len(serialize_capped(store.query(query), "nt", rows + 1, 1 << 40)[0]) > max_bytes
     reply = execute_query(store, query, {"results": "json", "graph": "nt"}, 10, None, False)
     assert reply["count"] == 10 and reply["truncated"] and reply["body"].count(b"\n") == 10
+
+
+def test_a_select_star_the_rewrite_would_break_goes_through_kg_writer(store, monkeypatch):
+    import kg.serve.workers as workers
+
+    monkeypatch.setattr(workers, "star_as_list", lambda text, names: "SELECT ?broken WHERE {")
+    star = "SELECT * WHERE { ?s <http://example.org/p> ?o . BIND(1 AS ?a) } ORDER BY ?o"
+    reply = execute_query(store, star, {"results": "csv", "graph": "ttl"}, 3, None, False)
+    assert reply["status"] == 200 and reply["body"].startswith(b"s,o,a\r\n") and reply["count"] == 3

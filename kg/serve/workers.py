@@ -178,7 +178,10 @@ def _in_order(store: ox.Store, text: str, raw: ox.QuerySolutions, order: list[st
         return raw
     if took > RERUN_WITHIN:
         return None
-    again = store.query(star_as_list(text, wanted), **kwargs)
+    try:
+        again = store.query(star_as_list(text, wanted), **kwargs)
+    except SyntaxError:  # not expected; kg's writer then orders the first run's rows
+        return None
     if not isinstance(again, ox.QuerySolutions) or [v.value for v in again.variables] != wanted:
         return None
     return again
