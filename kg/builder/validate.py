@@ -66,6 +66,7 @@ class Check:
     path: str | None
     sparql: str
     rule: Rule | None = None  # None: a SPARQL constraint, run as a query
+    reads: frozenset | None = None  # a SPARQL constraint's predicates, when it names them all (_predicates_read)
 
 
 def _n3(term) -> str:
@@ -201,7 +202,8 @@ def compile_shapes(shapes: Graph, ontology: Graph) -> list[Check]:
                 message = str(shapes.value(constraint, SH.message) or "breaks a SPARQL constraint")
                 # The constraint's own PREFIX lines are dropped: check_store declares kg's prefixes.
                 inner = select.split("{", 1)[1].rsplit("}", 1)[0].replace("$this", "?this")
-                checks.append(Check(message, None, f"SELECT DISTINCT ?this WHERE {{ {focus} {inner} }}"))
+                sparql = f"SELECT DISTINCT ?this WHERE {{ {focus} {inner} }}"
+                checks.append(Check(message, None, sparql, reads=_predicates_read(sparql)))
             alternatives = shapes.value(shape, SH["or"])
             if alternatives is not None:
                 conditions = []
@@ -356,49 +358,113 @@ class StoreNodes:
         return out
 
 
-def _types(data: NodeData, term) -> set:
-    if isinstance(term, ox.Literal):
-        return set()
-    return data.types(term.value)
+class _Judge:
+    """Evaluates rules on the nodes ``data`` gives, remembering each value's types (the same entities
+    and concepts are the values of thousands of facts)."""
+
+    def __init__(self, data: NodeData):
+        self.data = data
+        self.types: dict[str, frozenset] = {}
+
+    def type_set(self, term) -> frozenset:
+        key = term.value
+        found = self.types.get(key)
+        if found is None:
+            found = self.types[key] = frozenset(self.data.types(key))
+        return found
+
+    def bad_values(self, rule: Rule, values: list) -> int:
+        """How many of the (distinct) values break a value constraint (class, datatype, in,
+        min_length, min_inclusive)."""
+        kind, arg = rule.kind, rule.arg
+        bad = 0
+        for v in values:
+            if kind == "class":
+                ok = not isinstance(v, ox.Literal) and not self.type_set(v).isdisjoint(arg)
+            elif kind == "datatype":
+                ok = isinstance(v, ox.Literal) and v.datatype.value == arg
+            elif kind == "in":
+                ok = isinstance(v, ox.NamedNode) and v.value in arg
+            elif kind == "min_length":
+                ok = isinstance(v, ox.BlankNode) or len(v.value) >= arg  # STR() of a blank node is an error
+            elif kind == "min_inclusive":
+                number = _number(v.value, v.datatype.value) if isinstance(v, ox.Literal) else None
+                ok = number is None or number >= arg
+            else:
+                raise KGError(f"shapes: no rule for {kind!r}")
+            bad += not ok
+        return bad
+
+    def breaks(self, rule: Rule, by_path: dict) -> int:
+        """How often a node whose triples are ``by_path`` breaks a rule (a nested shape's rule
+        applying to the node itself): once for a count, once per bad value otherwise."""
+        kind = rule.kind
+        if kind == "or":
+            return 0 if any(by_path.get(p) for p in rule.arg) else 1
+        values: list = by_path.get(rule.path or "") or []
+        n = len(values) if len(values) < 2 else len(set(values))
+        if kind == "min":
+            return int(n < rule.arg)
+        if kind == "max":
+            return int(n > rule.arg)
+        if not n:
+            return 0
+        return self.bad_values(rule, values if n == len(values) else list(dict.fromkeys(values)))
 
 
-def _bad_values(rule: Rule, values: list, data: NodeData) -> list:
-    """The values breaking a value constraint (class, datatype, in, min_length, min_inclusive)."""
-    kind, arg = rule.kind, rule.arg
-    bad = []
-    for v in values:
-        if kind == "class":
-            ok = not isinstance(v, ox.Literal) and not _types(data, v).isdisjoint(arg)
-        elif kind == "datatype":
-            ok = isinstance(v, ox.Literal) and v.datatype.value == arg
-        elif kind == "in":
-            ok = isinstance(v, ox.NamedNode) and v.value in arg
-        elif kind == "min_length":
-            ok = isinstance(v, ox.BlankNode) or len(v.value) >= arg  # STR() of a blank node is an error
-        elif kind == "min_inclusive":
-            number = _number(v.value, v.datatype.value) if isinstance(v, ox.Literal) else None
-            ok = number is None or number >= arg
-        else:
-            raise KGError(f"shapes: no rule for {kind!r}")
-        if not ok:
-            bad.append(v)
-    return bad
+def _predicates_read(sparql: str) -> frozenset | None:
+    """The IRIs a query matches as predicates, if it names every one (no variable predicate, no
+    negated path, no GRAPH or SERVICE): then the triples with those predicates are all it can read,
+    and it gives the same answers on a store holding only those (check_nodes)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        algebra = prepareQuery(sparql_prefixes() + sparql).algebra
+    except Exception:  # noqa: BLE001 - rdflib cannot read it: the query runs on the whole store
+        return None
+    found: set[str] = set()
+
+    def named(path) -> bool:
+        if isinstance(path, URIRef):
+            found.add(str(path))
+            return True
+        if isinstance(path, (AlternativePath, SequencePath)):
+            return all(named(p) for p in path.args)
+        if isinstance(path, InvPath):
+            return named(path.arg)
+        if isinstance(path, MulPath):
+            return named(path.path)
+        return False  # a variable, or a negated path
+
+    def walk(node) -> bool:
+        if isinstance(node, CompValue):
+            if node.name in ("Graph", "GraphGraphPattern", "ServiceGraphPattern", "TriplesBlock"):
+                return False  # (a TriplesBlock: a pattern rdflib left unparsed, as in EXISTS: not read here)
+            if node.name == "BGP" and not all(named(p) for _, p, _ in node.triples):
+                return False
+            return all(walk(v) for v in node.values())
+        if isinstance(node, dict):
+            return all(walk(v) for v in node.values())
+        if isinstance(node, (list, tuple)):
+            return all(walk(v) for v in node)
+        return True
+
+    return frozenset(found) if walk(algebra) else None
 
 
-def _node_breaks(rule: Rule, node: str | None, data: NodeData) -> list:
-    """What a focus node (or a nested node; None for a literal, which has no triples) breaks: [None]
-    for a count, the bad values otherwise."""
-    by_path = data.triples(node) if node is not None else {}
-    if rule.kind == "or":
-        return [] if any(by_path.get(p) for p in rule.arg) else [None]
-    values = by_path.get(rule.path or "", [])
-    if len(values) > 1:
-        values = list(dict.fromkeys(values))  # distinct, in order
-    if rule.kind == "min":
-        return [None] if len(values) < rule.arg else []
-    if rule.kind == "max":
-        return [None] if len(values) > rule.arg else []
-    return _bad_values(rule, values, data)
+def _subset_store(data: QuadIndex, predicates: frozenset) -> ox.Store:
+    """An in-memory store of the indexed triples with these predicates."""
+    store = ox.Store()
+    quads = []
+    for node, by_path in data.nodes.items():
+        subject = ox.NamedNode(node) if ":" in node else ox.BlankNode(node)
+        for p in predicates:
+            for o in by_path.get(p, ()):
+                quads.append(ox.Quad(subject, ox.NamedNode(p), o))
+    store.bulk_extend(quads)
+    return store
 
 
 def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limit: int = 200, *,
@@ -411,6 +477,7 @@ def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limi
 
     Node by node: each node's triples are fetched once, and the checks that apply to a set of types
     are found once for all the nodes with that set."""
+    judge = _Judge(data)
     found: list[list[Violation]] = [[] for _ in checks]
     plans: dict[frozenset, list] = {}
     for node in sorted(focus):
@@ -421,23 +488,22 @@ def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limi
                                    if c.rule is not None and not types.isdisjoint(c.rule.targets)]
         by_path = data.triples(node)
         for i, rule in plan:
-            kind = rule.kind
-            if rule.via is not None:  # a nested shape: one violation per nested node breaking it, on the owner
+            if rule.via is None:
+                broken = judge.breaks(rule, by_path)
+            else:  # a nested shape: one violation per nested node breaking it, reported on the owner
                 broken = sum(1 for v in dict.fromkeys(by_path.get(rule.via, ()))
-                             if _node_breaks(rule, None if isinstance(v, ox.Literal) else v.value, data))
-            elif kind == "min" or kind == "max":  # (the commonest checks, inlined: a million of them at 1M triples)
-                values = by_path.get(rule.path)
-                n = 0 if not values else 1 if len(values) == 1 else len(set(values))
-                broken = int(n < rule.arg if kind == "min" else n > rule.arg)
-            else:
-                broken = len(_node_breaks(rule, node, data))
+                             if judge.breaks(rule, {} if isinstance(v, ox.Literal) else data.triples(v.value)))
             if broken:
                 bucket = found[i]
                 check = checks[i]
                 bucket += [Violation(node, check.path, check.message)] * min(broken, limit - len(bucket))
     out: list[Violation] = []
     for check, bucket in zip(checks, found):
-        if check.rule is None and store is not None:
+        if check.rule is None and check.reads is not None and isinstance(data, QuadIndex) and check.reads <= data.paths:
+            # every triple the query can match is indexed: run it on those alone, in memory (at 1M
+            # triples, 0.3 s against about 2 s on the whole store on disk)
+            bucket = check_store(_subset_store(data, check.reads), [check], limit - len(out))
+        elif check.rule is None and store is not None:
             bucket = check_store(store, [check], limit - len(out), graphs=graphs)
         out += bucket[:limit - len(out)]
         if len(out) >= limit:
@@ -446,9 +512,10 @@ def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limi
 
 
 def shape_paths(checks: list[Check]) -> set[str]:
-    """The predicates the rules read: what a QuadIndex must keep."""
+    """The predicates the rules (and the SPARQL constraints that name theirs) read: what a QuadIndex must keep."""
     paths: set[str] = set()
     for check in checks:
+        paths |= check.reads or set()
         rule = check.rule
         if rule is not None:
             paths |= {p for p in (rule.via, rule.path) if p} | (set(rule.arg) if rule.kind == "or" else set())
