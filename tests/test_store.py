@@ -327,17 +327,3 @@ def test_a_damaged_registry_cache_is_read_again_from_the_registry(raw_copy, tmp_
         "Russia delivered two Mi-35M helicopters to Pakistan.\n", encoding="utf-8")
     assert _same_as_full(raw_copy, out, tmp_path, "full").rebuilt == ["020_other"]
 
-
-@pytest.mark.parametrize("sparql, reads", [
-    ("SELECT ?x WHERE { ?x kg:a/^kg:b ?o . ?o a kg:T OPTIONAL { ?x kg:d ?y } }", {"a", "b", "d", "type"}),
-    ("SELECT ?x WHERE { ?x ?p ?o }", None),  # a variable predicate can read anything
-    ("SELECT ?x WHERE { ?x !kg:a ?o }", None),  # so can a negated path
-    ("SELECT ?x WHERE { GRAPH ?g { ?x kg:a ?o } }", None),  # the graphs, not the union
-    ("SELECT ?x WHERE { ?x kg:a ?o FILTER EXISTS { ?x kg:c ?z } }", None),  # rdflib leaves EXISTS unparsed
-    ("SELECT ?x WHERE { SERVICE <http://example.org/> { ?x kg:a ?o } }", None),
-])
-def test_a_sparql_constraint_runs_on_its_own_predicates_only_when_it_names_them_all(sparql, reads):
-    from kg.builder.validate import _predicates_read
-
-    found = _predicates_read(sparql)
-    assert (None if found is None else {p.rsplit("#", 1)[-1] for p in found}) == reads

@@ -66,7 +66,6 @@ class Check:
     path: str | None
     sparql: str
     rule: Rule | None = None  # None: a SPARQL constraint, run as a query
-    reads: frozenset | None = None  # a SPARQL constraint's predicates, when it names them all (_predicates_read)
 
 
 def _n3(term) -> str:
@@ -202,8 +201,7 @@ def compile_shapes(shapes: Graph, ontology: Graph) -> list[Check]:
                 message = str(shapes.value(constraint, SH.message) or "breaks a SPARQL constraint")
                 # The constraint's own PREFIX lines are dropped: check_store declares kg's prefixes.
                 inner = select.split("{", 1)[1].rsplit("}", 1)[0].replace("$this", "?this")
-                sparql = f"SELECT DISTINCT ?this WHERE {{ {focus} {inner} }}"
-                checks.append(Check(message, None, sparql, reads=_predicates_read(sparql)))
+                checks.append(Check(message, None, f"SELECT DISTINCT ?this WHERE {{ {focus} {inner} }}"))
             alternatives = shapes.value(shape, SH["or"])
             if alternatives is not None:
                 conditions = []
@@ -412,61 +410,6 @@ class _Judge:
         return self.bad_values(rule, values if n == len(values) else list(dict.fromkeys(values)))
 
 
-def _predicates_read(sparql: str) -> frozenset | None:
-    """The IRIs a query matches as predicates, if it names every one (no variable predicate, no
-    negated path, no GRAPH or SERVICE): then the triples with those predicates are all it can read,
-    and it gives the same answers on a store holding only those (check_nodes)."""
-    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    try:
-        algebra = prepareQuery(sparql_prefixes() + sparql).algebra
-    except Exception:  # noqa: BLE001 - rdflib cannot read it: the query runs on the whole store
-        return None
-    found: set[str] = set()
-
-    def named(path) -> bool:
-        if isinstance(path, URIRef):
-            found.add(str(path))
-            return True
-        if isinstance(path, (AlternativePath, SequencePath)):
-            return all(named(p) for p in path.args)
-        if isinstance(path, InvPath):
-            return named(path.arg)
-        if isinstance(path, MulPath):
-            return named(path.path)
-        return False  # a variable, or a negated path
-
-    def walk(node) -> bool:
-        if isinstance(node, CompValue):
-            if node.name in ("Graph", "GraphGraphPattern", "ServiceGraphPattern", "TriplesBlock"):
-                return False  # (a TriplesBlock: a pattern rdflib left unparsed, as in EXISTS: not read here)
-            if node.name == "BGP" and not all(named(p) for _, p, _ in node.triples):
-                return False
-            return all(walk(v) for v in node.values())
-        if isinstance(node, dict):
-            return all(walk(v) for v in node.values())
-        if isinstance(node, (list, tuple)):
-            return all(walk(v) for v in node)
-        return True
-
-    return frozenset(found) if walk(algebra) else None
-
-
-def _subset_store(data: QuadIndex, predicates: frozenset) -> ox.Store:
-    """An in-memory store of the indexed triples with these predicates."""
-    store = ox.Store()
-    quads = []
-    for node, by_path in data.nodes.items():
-        subject = ox.NamedNode(node) if ":" in node else ox.BlankNode(node)
-        for p in predicates:
-            for o in by_path.get(p, ()):
-                quads.append(ox.Quad(subject, ox.NamedNode(p), o))
-    store.bulk_extend(quads)
-    return store
-
-
 def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limit: int = 200, *,
                 store=None, graphs: list[str] | None = None) -> list[Violation]:
     """Run the compiled checks on the focus nodes ``focus`` (each node with the types that make it a
@@ -499,11 +442,7 @@ def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limi
                 bucket += [Violation(node, check.path, check.message)] * min(broken, limit - len(bucket))
     out: list[Violation] = []
     for check, bucket in zip(checks, found):
-        if check.rule is None and check.reads is not None and isinstance(data, QuadIndex) and check.reads <= data.paths:
-            # every triple the query can match is indexed: run it on those alone, in memory (at 1M
-            # triples, 0.3 s against about 2 s on the whole store on disk)
-            bucket = check_store(_subset_store(data, check.reads), [check], limit - len(out))
-        elif check.rule is None and store is not None:
+        if check.rule is None and store is not None:
             bucket = check_store(store, [check], limit - len(out), graphs=graphs)
         out += bucket[:limit - len(out)]
         if len(out) >= limit:
@@ -512,10 +451,9 @@ def check_nodes(data: NodeData, focus: dict[str, set], checks: list[Check], limi
 
 
 def shape_paths(checks: list[Check]) -> set[str]:
-    """The predicates the rules (and the SPARQL constraints that name theirs) read: what a QuadIndex must keep."""
+    """The predicates the rules read: what a QuadIndex must keep."""
     paths: set[str] = set()
     for check in checks:
-        paths |= check.reads or set()
         rule = check.rule
         if rule is not None:
             paths |= {p for p in (rule.via, rule.path) if p} | (set(rule.arg) if rule.kind == "or" else set())
