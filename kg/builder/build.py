@@ -73,6 +73,7 @@ PRECISION_UNITS = {dates.YEAR: TIME + "unitYear", dates.MONTH: TIME + "unitMonth
 DATE_TYPES = {dates.YEAR: XSD + "gYear", dates.MONTH: XSD + "gYearMonth", dates.DAY: XSD + "date"}
 _KGR_BASE = str(KGR)  # what kg.core.namespaces' *_iri functions prefix, for making IRIs as plain strings
 _KG_NAME = KG.name  # (rdflib's Namespace makes a new URIRef at every attribute look-up)
+_KG_BASE = str(KG)  # the ontology's namespace, for concept IRIs made as plain strings
 
 
 @lru_cache(maxsize=100_000)
@@ -570,7 +571,7 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry, only: set
         ent = registry.publisher(entry.publisher) if entry.publisher else None
         key = ent.id if ent is not None else " ".join(entry.publisher.casefold().split())
         by_publisher.setdefault(key, []).append((doc_id, entry))
-        used.add(str(KG["Reliability" + entry.reliability]))
+        used.add(_KG_BASE + "Reliability" + entry.reliability)
     for docs in by_publisher.values():
         first = docs[0]
         for other in docs[1:]:
@@ -584,15 +585,17 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry, only: set
         for fact_id in entry.facts:
             stated.setdefault(fact_id, []).append((doc_id, entry))
     publisher = {doc_id: " ".join(e.publisher.casefold().split()) for doc_id, e in entries.items()}
+    p_credibility, p_note = _iri(KG.credibility), _iri(KG.credibilityNote)
+    p_sources, p_grade = _iri(KG.independentSources), _iri(KG.grade)
     out = []
     for fact_id in sorted(stated):
         docs = stated[fact_id]
         publishers = {publisher[d] for d, _ in docs}
         reviewed = [(e.credibility[fact_id], e) for _, e in docs if fact_id in e.credibility]
         if only is not None and fact_id not in only and not reviewed:  # unchanged: only its concept is needed
-            used.add(str(KG["Credibility" + grades.derived_credibility(len(publishers))]))
+            used.add(_KG_BASE + "Credibility" + grades.derived_credibility(len(publishers)))
             continue
-        node = _iri(fact_iri(fact_id))
+        node = _iri(_KGR_BASE + "fact/" + fact_id)
         if reviewed:
             credibility = max(grade for (grade, _), _ in reviewed)  # reviewers differ: the more cautious
             (g0, l0), e0 = reviewed[0]
@@ -607,14 +610,14 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry, only: set
             note = (f"derived: stated by {len(publishers)} independent source"
                     f"{'' if len(publishers) == 1 else 's'} (kg's corroboration rule)")
         letter = grades.best_reliability(e.reliability for _, e in docs)
-        concept = str(KG["Credibility" + credibility])
+        concept = _KG_BASE + "Credibility" + credibility
         used.add(concept)
         if only is not None and fact_id not in only:
             continue
-        out += [ox.Quad(node, _iri(KG.credibility), _iri(concept), graph),
-                ox.Quad(node, _iri(KG.credibilityNote), _lit(note), graph),
-                ox.Quad(node, _iri(KG.independentSources), _lit(len(publishers)), graph),
-                ox.Quad(node, _iri(KG.grade), _lit(letter + credibility), graph)]
+        out += [ox.Quad(node, p_credibility, _iri(concept), graph),
+                ox.Quad(node, p_note, _lit(note), graph),
+                ox.Quad(node, p_sources, _lit(len(publishers)), graph),
+                ox.Quad(node, p_grade, _lit(letter + credibility), graph)]
     return out, warnings, used
 
 
