@@ -14,7 +14,7 @@ document, the registry, the grades and the ontology. Oxigraph computes that unio
 pattern by pattern, which at 1M triples in ~520 graphs makes a named query up to
 1.55x slower than the same triples in one graph (bench/README.md). So a store in
 memory keeps, beside its graphs, a copy with every triple once in the default
-graph (made on first use, ~5 s and ~0.9x the graphs' memory at 1M), and a query
+graph (made on first use: 4-8 s and ~0.7x the graphs' memory at 1M), and a query
 that names no graph (no GRAPH, FROM or FROM NAMED; kg.sparql.lexer.names_graphs
 tells) runs on that copy, without the union. Its answers are the union's, except
 that a triple stated by several documents is met once, not once per document. A
