@@ -205,3 +205,14 @@ def test_a_named_query_rewritten_for_speed_answers_as_before(built, synthetic_bu
             assert _answers(run(query, store, bindings)) == expected, (build, bindings)
             compared += sum(expected[1].values())
     assert compared > 20
+
+
+def test_from_and_graph_mean_what_sparql_says_on_disk_too(built):
+    """On disk there is no copy; FROM still picks the default graph (the union flag used to override it)."""
+    store = Store.open(built, in_memory=False)
+    assert store.union() is None
+    graph = sorted(store.oxigraph.named_graphs(), key=str)[0]
+    in_graph = sum(1 for _ in store.oxigraph.quads_for_pattern(None, None, None, graph))
+    assert _graph_count(store, f"FROM <{graph.value}> WHERE {{ ?s ?p ?o }}") == in_graph
+    assert _graph_count(store, "WHERE { GRAPH ?g { ?s ?p ?o } }") == len(store.oxigraph)
+    assert _graph_count(store, "WHERE { ?s ?p ?o }") == len(store.oxigraph)  # the union, once per graph
