@@ -3,8 +3,8 @@ escapes and comments, the same way for kg query and kg serve."""
 
 from __future__ import annotations
 
-from kg.serve.protocol import ProtocolError, declares_dataset, refuse_outside_requests
-from kg.sparql.lexer import explain_error, parameters, substitute, where
+from kg.serve.protocol import ProtocolError, refuse_outside_requests
+from kg.sparql.lexer import declares_dataset, explain_error, parameters, substitute, where
 
 import pytest
 

@@ -30,7 +30,8 @@ from kg.sparql.named import QueryResult, named_queries, run
 from kg.sparql.results import write_graph
 from kg.serve.server import make_server
 from kg.serve.page import Example, content_security_policy, render, script_json
-from kg.serve.protocol import (ProtocolError, declares_dataset, negotiate, parse_request,
+from kg.sparql.lexer import declares_dataset
+from kg.serve.protocol import (ProtocolError, negotiate, parse_request,
                                refuse_outside_requests, refuse_random)
 from kg.store.local import Store
 

@@ -297,7 +297,6 @@ def _iri(value: str, name: str) -> str:
 # Strings, IRIs, escapes and comments are skipped by the one SPARQL lexer (kg.sparql.lexer).
 _OUTSIDE = keywords("SERVICE", "LOAD")
 _RANDOM = keywords("RAND", "UUID", "STRUUID", "NOW", "BNODE", then=r"(?=\s*\()")
-_DATASET = keywords("FROM")
 _where, _first_keyword = where, first_keyword
 
 
@@ -339,11 +338,6 @@ def refuse_random(text: str) -> None:
     raise ProtocolError(400, f"{_where(text, m.start(2))}: {m.group(2).upper()}() is refused in updates here: "
                              "each worker applies the update to its own copy of the graph, so it must give "
                              "the same result every time (write the value out instead)")
-
-
-def declares_dataset(text: str) -> bool:
-    """Whether the query names its own dataset (FROM or FROM NAMED), which then replaces the union default graph."""
-    return _first_keyword(_DATASET, text) is not None
 
 
 def explain_syntax_error(message: str) -> str:

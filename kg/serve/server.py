@@ -42,7 +42,8 @@ import pyoxigraph as ox
 from ..core.version import __version__
 from . import page as serve_page
 from ..core.errors import KGError, UsageError
-from .protocol import (KINDS, ProtocolError, SparqlRequest, apply_using, content_type, declares_dataset,
+from ..sparql.lexer import declares_dataset
+from .protocol import (KINDS, ProtocolError, SparqlRequest, apply_using, content_type,
                        endpoint_url, negotiate, parse_request, refuse_deep_nesting, refuse_outside_requests,
                        refuse_random)
 from .workers import DEFAULT_HEAVY_AFTER, DEFAULT_MAX_QUERY_MEMORY, Answer, WorkerPool, resident_bytes
