@@ -659,9 +659,8 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
         raise MissingInputError(f"no such folder: {raw}")
     schema = load_schema()
     global_digest = _global_digest(raw)
-    registry = None if full else _cached_registry(out, raw / REGISTRY_FILE, global_digest)
-    if registry is None:
-        registry = load_registry(raw / REGISTRY_FILE, schema)
+    cached = None if full else _cached_registry(out, raw / REGISTRY_FILE, global_digest)
+    registry, registry_cache = cached if cached is not None else (load_registry(raw / REGISTRY_FILE, schema), None)
     sources = sources_for(schema, registry)
     found = inventory(raw)
     doc_paths = found.documents
@@ -688,7 +687,8 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
         with publish.BuildLock(out):
             publish.clean(out)  # what builds killed before left behind
             return _build_into(out, raw, doc_paths, doc_ids, sources, problems, global_digest,
-                               full=full, files=files, drafts=drafts, source_warnings=found.warnings)
+                               full=full, files=files, drafts=drafts, source_warnings=found.warnings,
+                               registry_cache=registry_cache)
     except BaseException:
         if created and publish.current(out) is None:  # a first build that failed leaves nothing
             shutil.rmtree(out, ignore_errors=True)
@@ -716,7 +716,8 @@ def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str])
 
 def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], sources: Sources,
                 problems: list[KGError], global_digest: str, *, full: bool, files: bool,
-                drafts: int = 0, source_warnings: list[SourceWarning] | None = None) -> BuildResult:
+                drafts: int = 0, source_warnings: list[SourceWarning] | None = None,
+                registry_cache: Path | None = None) -> BuildResult:
     schema = sources.schema
     notes: list[str] = []
     prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
@@ -862,7 +863,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
                    "conflicts": len(conflicts)}
         _write_names(store, folder, None if registry_changed else prev_folder, reg_quads if registry_changed else None,
                      schema)
-        _write_registry_cache(folder, sources.registry, global_digest, prev_folder)
+        _write_registry_cache(folder, sources.registry, global_digest, registry_cache)
         written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
         # The summary last: a build folder with a summary is complete.
         # Compact, so that json's C encoder writes it (indenting falls back to Python: 3 s at 1M).
@@ -930,10 +931,11 @@ def _unchanged(out: Path, folder: Path, data: dict, drafts: int, notes: list[str
         return None
 
 
-def _cached_registry(out: Path, path: Path, global_digest: str) -> Registry | None:
-    """The registry as the current build read it (REGISTRY_CACHE), if nothing it depends on has changed
-    since: entities.yaml, the ontology and kg's code are all in the global digest. Reading the YAML
-    with line numbers costs about 12 s for the registry of a 1M-triple graph; this, a fraction of it."""
+def _cached_registry(out: Path, path: Path, global_digest: str) -> tuple[Registry, Path] | None:
+    """The registry as the current build read it (REGISTRY_CACHE), and that build's folder, if nothing
+    it depends on has changed since: entities.yaml, the ontology and kg's code are all in the global
+    digest. Reading the YAML with line numbers costs about 12 s for the registry of a 1M-triple graph;
+    this, a fraction of it."""
     folder = publish.current(out)
     if folder is None:
         return None
@@ -941,25 +943,22 @@ def _cached_registry(out: Path, path: Path, global_digest: str) -> Registry | No
         data = json.loads((folder / REGISTRY_CACHE).read_text(encoding="utf-8"))
         if data.get("global") != global_digest:
             return None
-        return Registry({e["id"]: Entity(**e) for e in data["entities"]}, path, NameIndex.from_json(data["names"]))
+        entities = {e["id"]: Entity(**e) for e in data["entities"]}
+        return Registry(entities, path, NameIndex.from_json(data["names"])), folder
     except (OSError, ValueError, TypeError, KeyError, KGError):
         return None  # no cache, or a damaged one: the registry is read from its file
 
 
-def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, previous: Path | None = None) -> None:
-    """REGISTRY_CACHE; the previous build's file, linked, if it was written for the same registry (the
-    global digest covers entities.yaml, the ontology and kg's code)."""
-    if previous is not None:
+def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, cached_in: Path | None = None) -> None:
+    """REGISTRY_CACHE; linked from the build folder ``cached_in`` when the registry was read from its
+    cache (_cached_registry), which is then this very file."""
+    if cached_in is not None:
         try:
-            with open(previous / REGISTRY_CACHE, "rb") as fh:
-                head = fh.read(200)
-            if json.loads(head[:head.index(b",")] + b"}").get("global") == global_digest:
-                os.link(previous / REGISTRY_CACHE, folder / REGISTRY_CACHE)
-                return
-        except (OSError, ValueError):
+            os.link(cached_in / REGISTRY_CACHE, folder / REGISTRY_CACHE)
+            return
+        except OSError:  # (that folder may have gone meanwhile): written anew
             pass
     entities = [vars(e) for e in registry.entities.values()]
-    # "global" first: a later build reads it from the file's head (above)
     atomic_write(folder / REGISTRY_CACHE, json.dumps({"global": global_digest, "entities": entities,
                                                       "names": registry.names.to_json()},
                                                      ensure_ascii=False, separators=(",", ":")) + "\n")

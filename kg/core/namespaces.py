@@ -42,10 +42,6 @@ def graph_iri(doc_id: str):
     return KGR["graph/" + doc_id]
 
 
-def citation_iri(doc_id: str, start: int, end: int):
-    return KGR[citation_path(doc_id, start, end)]
-
-
 def citation_path(doc_id: str, start: int, end: int) -> str:
     """A citation's IRI after KGR (a plain string, for code that makes many: rdflib's Namespace is slow)."""
     return f"citation/{doc_id}/{start}-{end}"

@@ -154,17 +154,12 @@ def _read_turtle(path) -> Graph:
         return Literal(t.value, lang=t.language, datatype=None if plain else URIRef(datatype))
 
     graph = Graph()
-    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+    parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    for t in parser:
         graph.add((term(t.subject), term(t.predicate), term(t.object)))
-    for prefix, iri in Graph().parse(data=_prologue(path), format="turtle").namespaces():
+    for prefix, iri in parser.prefixes.items():  # (known once the file is read) kept, as rdflib's parser keeps them
         graph.bind(prefix, iri, override=False)
     return graph
-
-
-def _prologue(path) -> str:
-    """The file's @prefix lines (so that the graph keeps its prefixes, as rdflib's parser would)."""
-    with open(path, encoding="utf-8") as fh:
-        return "".join(line for line in fh if line.lstrip().startswith(("@prefix", "PREFIX")))
 
 
 @lru_cache(maxsize=1)
