@@ -8,7 +8,7 @@ import pytest
 from rdflib import Dataset, Graph
 
 import kg
-from kg.core.errors import ValidationError
+from kg.core.errors import SourceError, ValidationError
 from kg.store.export import export
 from kg.sparql.named import run
 from kg.sources.schema import load_schema
@@ -320,10 +320,31 @@ def test_a_damaged_registry_cache_is_read_again_from_the_registry(raw_copy, tmp_
     kg.build(raw_copy, out)
     cache = out / "current" / REGISTRY_CACHE
     data = json.loads(cache.read_text(encoding="utf-8"))
-    assert data["global"] and any(e["id"] == "pakistan" for e in data["entities"])
+    assert data["global"] and json.loads(data["entities"]["pakistan"])["name"] == "Pakistan"
+    cache.unlink()  # (a hard link to the previous build's copy: written anew, not through the link)
     cache.write_text('{"global": "' + data["global"] + '", "entities": [{"id": 1}]}', encoding="utf-8")
     (raw_copy / "020_other.txt").write_text(
         "---\ntitle: Deliveries\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
         "Russia delivered two Mi-35M helicopters to Pakistan.\n", encoding="utf-8")
     assert _same_as_full(raw_copy, out, tmp_path, "full").rebuilt == ["020_other"]
+
+
+def test_an_entity_damaged_in_the_registry_cache_is_an_error_naming_the_cache(raw_copy, tmp_path):
+    """The cache's entities are decoded only when a build needs them: one found damaged then stops
+    the build with a message (and a full build, which reads the registry itself, still works)."""
+    from kg.builder.build import REGISTRY_CACHE
+
+    out = tmp_path / "build"
+    kg.build(raw_copy, out)
+    cache = out / "current" / REGISTRY_CACHE
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["entities"]["russia"] = '{"id": "russia", "nmae": "Russia"}'
+    cache.unlink()
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="registry cache is damaged.*--full") as err:
+        kg.build(raw_copy, out)
+    assert err.value.path.endswith("/" + REGISTRY_CACHE)
+    assert kg.build(raw_copy, out, full=True).rebuilt
 

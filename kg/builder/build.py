@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +47,7 @@ from ..sources.inventory import inventory
 from ..sources.rawfiles import read_source
 from ..core.namespaces import KG, KGR, REGISTRY_GRAPH, citation_path, document_iri, entity_iri, fact_iri, graph_iri
 from ..sources.names import NameIndex
-from ..sources.registry import Entity, Registry, load_registry
+from ..sources.registry import Entity, LazyEntities, Registry, load_registry
 from ..sources.schema import CONCEPT, ENTITY, FACT, NESTED, Schema, load_schema
 from ..core.serialize import atomic_write, write_store_files
 from ..store import publish
@@ -193,21 +194,33 @@ class _KGP:
 
 def fact_quads(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str],
                index: QuadIndex | None = None) -> list[ox.Quad]:
-    """The quads of one fact as one document states it (with that document's citations).
+    """The quads of one fact as one document states it (with that document's citations), as quad
+    objects (fact_lines, which the build uses, gives them as N-Quads)."""
+    return list(ox.parse(input="".join(fact_lines(fact, sources, graph, used, index)), format=ox.RdfFormat.N_QUADS))
+
+
+def fact_lines(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str],
+               index: QuadIndex | None = None) -> list[str]:
+    """The quads of one fact as one document states it (with that document's citations), each as a
+    line of N-Quads: the terms are made and checked by pyoxigraph and written by its own formatting,
+    but no quad object is made (making one costs several times what writing its line does, and a
+    large build makes a million).
 
     IRIs of the concepts the fact uses are added to ``used``; the triples are also put into
     ``index``, when given (a full build checks its shapes on them).
     """
     schema, registry = sources.schema, sources.registry
-    out: list[ox.Quad] = []
+    out: list[str] = []
     node = _iri(_KGR_BASE + "fact/" + fact.id)
     put = index.put if index is not None else None
+    tail = f" {graph} .\n"
 
     def add(s, p, o):
-        pn = p if isinstance(p, ox.NamedNode) else _iri(p)
-        out.append(ox.Quad(s, pn, o, graph))
+        if type(p) is not str:  # (an rdflib URIRef is a str, but never equal to one)
+            p = p.value if isinstance(p, ox.NamedNode) else str.__str__(p)
+        out.append(f"{s} <{p}> {o}{tail}")
         if put is not None:
-            put(s.value, pn.value, o)
+            put(s.value, p, o)
 
     add(node, RDF_TYPE, _iri(fact.type.cls))
     for cls in schema.superclasses(fact.type.cls):  # kg:Fact and the rest, for stores without inference
@@ -464,7 +477,7 @@ def _content_digest(fact: Fact) -> str:
     return hashlib.sha256(repr(fact.content_key()).encode()).hexdigest()[:24]
 
 
-def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store, pending: list[ox.Quad],
+def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Store, pending: list[str],
                     problems: list[KGError], index: QuadIndex | None = None) -> DocumentEntry | None:
     doc = read_document(doc_path)
     graph = _iri(graph_iri(doc.id))
@@ -478,9 +491,10 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
     letter, origin, _ = document_reliability(doc, sources.registry)
     entry = DocumentEntry(digest, path=str(doc_path), publisher=doc.meta["publisher"], reliability=letter,
                           reliability_from=origin)
-    quads = document_quads(doc, graph, sources.registry)
+    doc_quads = document_quads(doc, graph, sources.registry)
     if index is not None:
-        index.add(quads)
+        index.add(doc_quads)
+    lines = [f"{q} .\n" for q in doc_quads]
     used: set[str] = set()
     entities: set[str] = set()
     for fact in facts:
@@ -499,13 +513,13 @@ def _build_document(doc_path: Path, sources: Sources, digest: str, store: ox.Sto
             if f.kind == FACT:
                 for target in fact.values.get(key, []):
                     entry.refs.append([fact.id, key, target, str(f.range), fact.path, fact.line])
-        quads += fact_quads(fact, sources, graph, used, index)
+        lines += fact_lines(fact, sources, graph, used, index)
     entry.entities = sorted(entities)
     entry.concepts = sorted(used)
-    entry.quads = len(quads)
+    entry.quads = len(lines)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-    pending.extend(quads)
+    pending.extend(lines)
     if len(pending) >= FLUSH_QUADS:
         _flush(store, pending)
     return entry
@@ -524,9 +538,12 @@ def _load(store: ox.Store, quads: list[ox.Quad]) -> None:
         store.extend(quads)
 
 
-def _flush(store: ox.Store, pending: list[ox.Quad]) -> None:
-    """Load the quads gathered so far."""
-    _load(store, pending)
+def _flush(store: ox.Store, pending: list[str]) -> None:
+    """Load the quads gathered so far (lines of N-Quads, see fact_lines)."""
+    if len(pending) >= BULK_MIN_QUADS:
+        store.bulk_load("".join(pending), format=ox.RdfFormat.N_QUADS)
+    elif pending:
+        store.load("".join(pending), format=ox.RdfFormat.N_QUADS)
     pending.clear()
 
 
@@ -580,21 +597,35 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry, only: set
                     f"{Path(first[1].path).name} grades its publisher {first[1].publisher!r} "
                     f"{first[1].reliability}, but {Path(other[1].path).name} grades the same publisher "
                     f"{other[1].reliability}; each document keeps its own grade", path=other[1].path))
-    stated: dict[str, list[tuple[str, DocumentEntry]]] = {}
-    for doc_id, entry in sorted(entries.items()):
-        for fact_id in entry.facts:
-            stated.setdefault(fact_id, []).append((doc_id, entry))
+    # Each fact with the documents stating it. Most facts are stated by one document: those are kept
+    # as (doc id, entry) and listed only when a second document states them too.
+    stated: dict[str, tuple[str, DocumentEntry]] = {}  # fact id -> the first document stating it
+    several: dict[str, list[tuple[str, DocumentEntry]]] = {}  # fact id -> every document, where several do
+    for item in sorted(entries.items()):
+        for fact_id in item[1].facts:
+            first = stated.setdefault(fact_id, item)
+            if first is not item:
+                several.setdefault(fact_id, [first]).append(item)
     publisher = {doc_id: " ".join(e.publisher.casefold().split()) for doc_id, e in entries.items()}
     p_credibility, p_note = _iri(KG.credibility), _iri(KG.credibilityNote)
     p_sources, p_grade = _iri(KG.independentSources), _iri(KG.grade)
     out = []
-    for fact_id in sorted(stated):
-        docs = stated[fact_id]
+    if only is None:
+        todo = sorted(stated)
+    else:  # an incremental build: the quads of the changed facts and of those a reviewer graded
+        reviewed_ids = {f for e in entries.values() for f in e.credibility}
+        todo = sorted((set(only) | reviewed_ids) & stated.keys())
+        # The concepts of the other facts (the registry graph holds those used): one source, unless
+        # stated by several documents.
+        if len(stated) - len(several) > len(reviewed_ids - several.keys()):
+            used.add(_KG_BASE + "Credibility" + grades.derived_credibility(1))
+        for fact_id in several.keys() - reviewed_ids:
+            docs = several[fact_id]
+            used.add(_KG_BASE + "Credibility" + grades.derived_credibility(len({publisher[d] for d, _ in docs})))
+    for fact_id in todo:
+        docs = several.get(fact_id) or [stated[fact_id]]
         publishers = {publisher[d] for d, _ in docs}
         reviewed = [(e.credibility[fact_id], e) for _, e in docs if fact_id in e.credibility]
-        if only is not None and fact_id not in only and not reviewed:  # unchanged: only its concept is needed
-            used.add(_KG_BASE + "Credibility" + grades.derived_credibility(len(publishers)))
-            continue
         node = _iri(_KGR_BASE + "fact/" + fact_id)
         if reviewed:
             credibility = max(grade for (grade, _), _ in reviewed)  # reviewers differ: the more cautious
@@ -657,11 +688,16 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise MissingInputError(f"no such folder: {raw}")
-    schema = load_schema()
     global_digest = _global_digest(raw)
-    cached = None if full else _cached_registry(out, raw / REGISTRY_FILE, global_digest)
-    registry, registry_cache = cached if cached is not None else (load_registry(raw / REGISTRY_FILE, schema), None)
-    sources = sources_for(schema, registry)
+
+    def load_sources() -> tuple[Sources, Path | None]:
+        """The ontology, shapes and registry, and the build folder whose registry cache was used
+        (read only once the build knows something changed: a `touch` needs none of them)."""
+        schema = load_schema()
+        cached = None if full else _cached_registry(out, raw / REGISTRY_FILE, global_digest)
+        registry, registry_cache = cached if cached is not None else (load_registry(raw / REGISTRY_FILE, schema), None)
+        return sources_for(schema, registry), registry_cache
+
     found = inventory(raw)
     doc_paths = found.documents
     if not doc_paths:
@@ -686,9 +722,8 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     try:
         with publish.BuildLock(out):
             publish.clean(out)  # what builds killed before left behind
-            return _build_into(out, raw, doc_paths, doc_ids, sources, problems, global_digest,
-                               full=full, files=files, drafts=drafts, source_warnings=found.warnings,
-                               registry_cache=registry_cache)
+            return _build_into(out, raw, doc_paths, doc_ids, load_sources, problems, global_digest,
+                               full=full, files=files, drafts=drafts, source_warnings=found.warnings)
     except BaseException:
         if created and publish.current(out) is None:  # a first build that failed leaves nothing
             shutil.rmtree(out, ignore_errors=True)
@@ -714,11 +749,10 @@ def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str])
     return folder, entries, data
 
 
-def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], sources: Sources,
+def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
+                load_sources: Callable[[], tuple[Sources, Path | None]],
                 problems: list[KGError], global_digest: str, *, full: bool, files: bool,
-                drafts: int = 0, source_warnings: list[SourceWarning] | None = None,
-                registry_cache: Path | None = None) -> BuildResult:
-    schema = sources.schema
+                drafts: int = 0, source_warnings: list[SourceWarning] | None = None) -> BuildResult:
     notes: list[str] = []
     prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
     digests: dict[str, str] = {}
@@ -741,6 +775,8 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
         if unchanged is not None:  # same content (a `touch` is not a change): nothing to do
             unchanged.warnings = list(source_warnings or []) + unchanged.warnings  # raw/ as it is now
             return unchanged
+    sources, registry_cache = load_sources()
+    schema = sources.schema
     # Everything is made in a folder of its own beside the current build, and published
     # with one rename at the end (kg.store.publish); until then the current build is untouched.
     folder = publish.new_generation(out)
@@ -766,7 +802,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str], 
             # (the registry graph's triples are taken below, and only if it is rewritten)
         entries: dict[str, DocumentEntry] = {}
         rebuilt: list[str] = []
-        pending: list[ox.Quad] = []
+        pending: list[str] = []  # lines of N-Quads
         checks = compile_shapes(schema.shapes, schema.ontology)
         # A full build checks the shapes on the quads as it makes them (kg.builder.validate.check_nodes);
         # an incremental one reads the few focus nodes it must check again from the store.
@@ -943,10 +979,22 @@ def _cached_registry(out: Path, path: Path, global_digest: str) -> tuple[Registr
         data = json.loads((folder / REGISTRY_CACHE).read_text(encoding="utf-8"))
         if data.get("global") != global_digest:
             return None
-        entities = {e["id"]: Entity(**e) for e in data["entities"]}
+        cached = data["entities"]  # id -> the entity's fields as JSON text, decoded when first asked for
+        if not isinstance(cached, dict) or not all(type(text) is str for text in cached.values()):
+            return None
+        where = folder / REGISTRY_CACHE
+        entities = LazyEntities(cached, lambda text: _cached_entity(str(text), where))
         return Registry(entities, path, NameIndex.from_json(data["names"])), folder
-    except (OSError, ValueError, TypeError, KeyError, KGError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, KGError):
         return None  # no cache, or a damaged one: the registry is read from its file
+
+
+def _cached_entity(text: str, where: Path) -> Entity:
+    try:
+        return Entity(**json.loads(text))
+    except (ValueError, TypeError) as exc:
+        raise SourceError(f"the build's registry cache is damaged ({exc}); build again with --full",
+                          path=str(where)) from None
 
 
 def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, cached_in: Path | None = None) -> None:
@@ -958,7 +1006,10 @@ def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, 
             return
         except OSError:  # (that folder may have gone meanwhile): written anew
             pass
-    entities = [vars(e) for e in registry.entities.values()]
+    # Each entity's fields as JSON text of their own: decoding 24k small objects at once costs 0.13 s,
+    # decoding their texts 0.03 s, and a small build needs only a few of them.
+    entities = {e.id: json.dumps(vars(e), ensure_ascii=False, separators=(",", ":"))
+                for e in registry.entities.values()}
     atomic_write(folder / REGISTRY_CACHE, json.dumps({"global": global_digest, "entities": entities,
                                                       "names": registry.names.to_json()},
                                                      ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,10 +54,35 @@ class Entity:
     name_lines: dict[str, int] = field(default_factory=dict)  # the line of each name, alias and acronym
 
 
+class LazyEntities(Mapping[str, Entity]):
+    """Entities by id, kept as the data of a registry a build has cached and each made an Entity by
+    ``make`` when first asked for: a small build needs a few of thousands."""
+
+    def __init__(self, data: dict[str, object], make: Callable[[object], Entity]):
+        self._data = data
+        self._make = make
+        self._made: dict[str, Entity] = {}
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        made = self._made.get(entity_id)
+        if made is None:
+            made = self._made[entity_id] = self._make(self._data[entity_id])
+        return made
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 class Registry:
     """Entities by id, and a lookup from every name they go by."""
 
-    def __init__(self, entities: dict[str, Entity], path: Path | None = None, names: NameIndex | None = None):
+    def __init__(self, entities: Mapping[str, Entity], path: Path | None = None, names: NameIndex | None = None):
         """``names``: the index of these entities' names as an earlier Registry made it (a build's
         cache of a registry it has read and checked); made and checked here when not given."""
         self.entities = entities
