@@ -722,8 +722,11 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     try:
         with publish.BuildLock(out):
             publish.clean(out)  # what builds killed before left behind
-            return _build_into(out, raw, doc_paths, doc_ids, load_sources, problems, global_digest,
-                               full=full, files=files, drafts=drafts, source_warnings=found.warnings)
+            try:
+                return _build_into(out, raw, doc_paths, doc_ids, load_sources, problems, global_digest,
+                                   full=full, files=files, drafts=drafts, source_warnings=found.warnings)
+            finally:
+                gc.unfreeze()
     except BaseException:
         if created and publish.current(out) is None:  # a first build that failed leaves nothing
             shutil.rmtree(out, ignore_errors=True)
@@ -776,6 +779,9 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
             unchanged.warnings = list(source_warnings or []) + unchanged.warnings  # raw/ as it is now
             return unchanged
     sources, registry_cache = load_sources()
+    # What exists now (the registry, the ontology, the previous manifest) lives until the end: the
+    # collector need not walk it again at each collection, nor at the one that closes the store.
+    gc.freeze()
     schema = sources.schema
     # Everything is made in a folder of its own beside the current build, and published
     # with one rename at the end (kg.store.publish); until then the current build is untouched.
@@ -866,7 +872,6 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
         _load(store, graded)
         if previous is None:
             store.bulk_extend(_ontology_quads())
-        store.flush()
 
         if quads_made is not None:
             for quads in (reg_quads, graded, _ontology_quads()):
