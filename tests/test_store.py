@@ -348,3 +348,26 @@ def test_an_entity_damaged_in_the_registry_cache_is_an_error_naming_the_cache(ra
     assert err.value.path.endswith("/" + REGISTRY_CACHE)
     assert kg.build(raw_copy, out, full=True).rebuilt
 
+
+
+def test_a_full_build_counts_the_distinct_triples_a_query_counts(raw_copy, tmp_path):
+    """A full build counts distinct triples as it writes them (N-Triples of each document's quads,
+    and of the registry and grades graphs): the same number as a COUNT of the DISTINCT triples of
+    every graph but the ontology, with a triple stated by two documents (a shortcut) counted once."""
+    import pyoxigraph as ox
+
+    from kg.builder.build import _count_union
+    from kg.store import publish
+
+    (raw_copy / "020_other.txt").write_text(
+        "---\ntitle: Deliveries\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
+        "Pakistan joined the SCO in June 2017, \"as a full member\" \\ said the wire.\n", encoding="utf-8")
+    (raw_copy / "020_other.facts.yaml").write_text(
+        "facts:\n  - type: membership\n    member: Pakistan\n    organization: SCO\n    status: full\n"
+        "    date: June 2017\n    quote: 'Pakistan joined the SCO in June 2017, \"as a full member\" \\ said'\n",
+        encoding="utf-8")
+    result = kg.build(raw_copy, tmp_path / "build", full=True)
+    store = ox.Store.read_only(str(publish.current(tmp_path / "build") / "store"))
+    assert result.triples == _count_union(store)
+    shared = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER (STR(?a) < STR(?b)) }"
+    assert int(next(iter(store.query(shared)))["n"].value) > 0  # (so that counting once is tested)
