@@ -729,11 +729,14 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     try:
         with publish.BuildLock(out):
             publish.clean(out)  # what builds killed before left behind
+            collecting = gc.isenabled()
             try:
                 return _build_into(out, raw, doc_paths, doc_ids, load_sources, problems, global_digest,
                                    full=full, files=files, drafts=drafts, source_warnings=found.warnings)
-            finally:
+            finally:  # (the collector as it was: _build_into pauses it, and freezes what it read first)
                 gc.unfreeze()
+                if collecting:
+                    gc.enable()
     except BaseException:
         if created and publish.current(out) is None:  # a first build that failed leaves nothing
             shutil.rmtree(out, ignore_errors=True)
@@ -764,6 +767,11 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
                 problems: list[KGError], global_digest: str, *, full: bool, files: bool,
                 drafts: int = 0, source_warnings: list[SourceWarning] | None = None) -> BuildResult:
     notes: list[str] = []
+    # Until the sources are read, the collector is paused: the previous manifest and the registry
+    # make a few hundred thousand objects, none of them in a cycle, and each collection the decoding
+    # set off would walk them all (half the time of reading the manifest at 1M). _build restores it.
+    collecting = gc.isenabled()
+    gc.disable()
     prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
     digests: dict[str, str] = {}
     for p in doc_paths:
@@ -772,9 +780,10 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
         except SourceError as exc:  # a special file, unreadable, too large: reported with the rest
             problems.append(exc)
     doc_paths = [p for p in doc_paths if p.stem in digests]
+    previous_store = None
     if previous is not None:
         try:  # a damaged store is found here, not by a reader later
-            ox.Store.read_only(str(prev_folder / STORE_DIR))
+            previous_store = ox.Store.read_only(str(prev_folder / STORE_DIR))
         except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
             notes.append(f"the previous store cannot be read ({exc}); building in full")
             previous = None
@@ -789,6 +798,8 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
     # What exists now (the registry, the ontology, the previous manifest) lives until the end: the
     # collector need not walk it again at each collection, nor at the one that closes the store.
     gc.freeze()
+    if collecting:
+        gc.enable()
     schema = sources.schema
     # Everything is made in a folder of its own beside the current build, and published
     # with one rename at the end (kg.store.publish); until then the current build is untouched.
@@ -796,13 +807,14 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
     work = folder / STORE_DIR
     store = None
     try:
-        if previous is not None:
+        if previous is not None and previous_store is not None:
             try:
-                ox.Store.read_only(str(prev_folder / STORE_DIR)).backup(str(work))
+                previous_store.backup(str(work))
             except (OSError, RuntimeError, ValueError) as exc:  # RocksDB reports corruption as RuntimeError
                 notes.append(f"the previous store cannot be read ({exc}); building in full")
                 previous = None
                 shutil.rmtree(work, ignore_errors=True)
+        previous_store = None  # (closed: only its checkpoint is written to)
         publish._step("store-ready")
         store = ox.Store(str(work))
         # What the graphs about to change hold now, so that the count of triples can be

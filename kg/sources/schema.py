@@ -144,9 +144,14 @@ def _read_turtle(path) -> Graph:
     every build and command paid for the ontology and shapes)."""
     import pyoxigraph as ox
 
+    iris: dict[str, URIRef] = {}  # (an IRI is checked as each URIRef is made: once per IRI)
+
     def term(t):
         if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
+            found = iris.get(t.value)
+            if found is None:
+                found = iris[t.value] = URIRef(t.value)
+            return found
         if isinstance(t, ox.BlankNode):
             return BNode(t.value)
         datatype = t.datatype.value
