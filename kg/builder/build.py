@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -934,8 +935,10 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
         atomic_write(folder / MANIFEST, json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n")
         atomic_write(folder / "summary.json", json.dumps(summary, indent=2) + "\n")
         store.flush()
+        held_elsewhere = sys.getrefcount(store) > 2  # (this name, and the call's argument)
         del store
-        gc.collect()
+        if held_elsewhere:  # by a cycle the collector must break before RocksDB can close
+            gc.collect()
         publish._step("written")
         publish.publish(out, folder)
     except BaseException:
