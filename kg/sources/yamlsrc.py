@@ -217,7 +217,7 @@ def _value(event, get, depth: int):
         raise SourceError(f"YAML nested too deeply (more than {MAX_NESTING} levels)", line=event.start_mark.line + 1)
     if kind is _MAPPING_START:
         out = LDict()
-        out.line = event.start_mark.line + 1
+        out.line = _line(event)
         lines = out.key_lines = {}
         while True:
             key_event = get()
@@ -232,17 +232,21 @@ def _value(event, get, depth: int):
             if key in out:
                 raise _Unusual
             out[key] = _value(get(), get, depth + 1)
-            lines[key] = key_event.start_mark.line + 1
+            lines[key] = _line(key_event)
     if kind is _SEQUENCE_START:
         items = LList()
-        items.line = event.start_mark.line + 1
+        items.line = _line(event)
         item_lines = items.item_lines = []
         while True:
             item = get()
             if type(item) is _SEQUENCE_END:
                 return items
-            item_lines.append(item.start_mark.line + 1)
+            item_lines.append(_line(item))
             items.append(_value(item, get, depth + 1))
+
+
+def _line(event) -> int:
+    return event.start_mark.line + 1  # (libyaml marks every event)
 
 
 def _scalar(event) -> object:
