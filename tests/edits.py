@@ -71,3 +71,13 @@ def write_edited_raw(seed_raw: Path, dest: Path) -> Path:
     with (dest / "entities.yaml").open("a", encoding="utf-8") as fh:
         fh.write(NEW_ENTITY)
     return dest
+
+
+def add_document(raw: Path, stem: str, body: str, facts: str | None = None, *, title: str = "Test",
+                 publisher: str = "Test Wire", reference_date: str = "2019-03-14") -> None:
+    """Write a document (front matter, then ``body``) into ``raw``, and its fact sheet when given."""
+    (raw / f"{stem}.txt").write_text(
+        f"---\ntitle: {title}\npublisher: {publisher}\nreference_date: {reference_date}\n---\n{body}",
+        encoding="utf-8")
+    if facts is not None:
+        (raw / f"{stem}.facts.yaml").write_text(facts, encoding="utf-8")

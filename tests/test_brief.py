@@ -14,6 +14,7 @@ from kg.views.ties import load_ties
 from kg.views.selection import dyad
 
 from .conftest import SEED_RAW, invoke
+from .edits import add_document
 from .hostile import IMG, SCRIPT, TITLE
 
 
@@ -132,13 +133,10 @@ def test_conflicts_the_build_found_show_on_both_facts(tmp_path):
 
     raw = tmp_path / "raw"
     shutil.copytree(SEED_RAW, raw)
-    (raw / "006_test_relations.txt").write_text(
-        "---\ntitle: Relations since 1950\npublisher: Test Desk\nreference_date: 2020\n---\n"
-        "Pakistan and Russia established diplomatic relations in 1950.\n", encoding="utf-8")
-    (raw / "006_test_relations.facts.yaml").write_text(
-        "facts:\n  - type: diplomatic_relations\n    id: relations-1950\n    parties: [Pakistan, Russia]\n"
-        "    date: 1950\n    quote: \"Pakistan and Russia established diplomatic relations in 1950.\"\n",
-        encoding="utf-8")
+    add_document(raw, "006_test_relations", "Pakistan and Russia established diplomatic relations in 1950.\n",
+                 "facts:\n  - type: diplomatic_relations\n    id: relations-1950\n    parties: [Pakistan, Russia]\n"
+                 "    date: 1950\n    quote: \"Pakistan and Russia established diplomatic relations in 1950.\"\n",
+                 title="Relations since 1950", publisher="Test Desk", reference_date="2020")
     kg.build(raw, tmp_path / "build")
     page = render_brief(tmp_path / "build", "Pakistan", "Russia").html
     for fid in ("relations-1950", "pakistan-russia-diplomatic-relations"):

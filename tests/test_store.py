@@ -13,6 +13,8 @@ from kg.store.export import export
 from kg.sparql.named import run
 from kg.sources.schema import load_schema
 from kg.store.local import Store
+
+from .edits import add_document
 from kg.builder.validate import RDF_TYPE, QuadIndex, StoreNodes, check_nodes, check_store, compile_shapes, shape_paths
 
 
@@ -359,13 +361,9 @@ def test_a_full_build_counts_the_distinct_triples_a_query_counts(raw_copy, tmp_p
     from kg.builder.build import _count_union
     from kg.store import publish
 
-    (raw_copy / "020_other.txt").write_text(
-        "---\ntitle: Deliveries\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
-        "Pakistan joined the SCO in June 2017, \"as a full member\" \\ said the wire.\n", encoding="utf-8")
-    (raw_copy / "020_other.facts.yaml").write_text(
-        "facts:\n  - type: membership\n    member: Pakistan\n    organization: SCO\n    status: full\n"
-        "    date: June 2017\n    quote: 'Pakistan joined the SCO in June 2017, \"as a full member\" \\ said'\n",
-        encoding="utf-8")
+    add_document(raw_copy, "020_other", "Pakistan joined the SCO in June 2017, \"as a full member\" \\ said the wire.\n",
+                 "facts:\n  - type: membership\n    member: Pakistan\n    organization: SCO\n    status: full\n"
+                 "    date: June 2017\n    quote: 'Pakistan joined the SCO in June 2017, \"as a full member\" \\ said'\n")
     result = kg.build(raw_copy, tmp_path / "build", full=True)
     store = ox.Store.read_only(str(publish.current(tmp_path / "build") / "store"))
     assert result.triples == _count_union(store)
