@@ -964,10 +964,17 @@ def _changed_facts(previous: dict[str, DocumentEntry], entries: dict[str, Docume
 
 
 def _grades_nodes(changed: set[str], conflicts: list) -> set[ox.NamedNode]:
-    """The subjects in the grades graph that an incremental build rewrites: the changed facts, and the conflicts."""
+    """The subjects in the grades graph that an incremental build rewrites: the changed facts, and the
+    conflicts between them and others (a conflict between two unchanged facts is kept as it was:
+    kg.builder.conflicts.update_conflicts)."""
     from .conflicts import conflict_node
 
-    return {_iri(fact_iri(f)) for f in changed} | {_iri(conflict_node(c)) for c in conflicts}
+    return {_iri(fact_iri(f)) for f in changed} | {_iri(conflict_node(c)) for c in _touching(conflicts, changed)}
+
+
+def _touching(conflicts: list, changed: set[str]) -> list:
+    """The conflicts one of whose facts changed."""
+    return [c for c in conflicts if c.a.id in changed or c.b.id in changed]
 
 
 def _focus_graphs(previous: dict[str, DocumentEntry], entries: dict[str, DocumentEntry], rebuilt: list[str],
@@ -1097,7 +1104,8 @@ def _entity_names(quads: list[ox.Quad], schema: Schema) -> list[tuple[str, str, 
 def _add_conflicts(store: ox.Store, since: tuple[list, set[str]] | None = None) -> list:
     """Find the conflicting claims (kg/builder/conflicts.py) and write them into the grades graph; they never
     stop the build. ``since`` is the previous build's conflicts and the ids of the facts changed since:
-    then only pairs with a changed fact are judged again (the result is the same)."""
+    then only pairs with a changed fact are judged again (the result is the same), and only theirs are
+    written (the others' triples are in the grades graph already)."""
     from .conflicts import find_conflicts, update_conflicts
     from ..store.local import Store
 
@@ -1105,7 +1113,7 @@ def _add_conflicts(store: ox.Store, since: tuple[list, set[str]] | None = None) 
         conflicts = find_conflicts(Store(store))
     else:
         conflicts = update_conflicts(Store(store), since[0], since[1], str(KGR["fact/"]))
-    _load(store, _conflict_quads(conflicts))
+    _load(store, _conflict_quads(conflicts if since is None else _touching(conflicts, since[1])))
     return conflicts
 
 
