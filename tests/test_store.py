@@ -21,7 +21,9 @@ from kg.builder.validate import RDF_TYPE, QuadIndex, StoreNodes, check_nodes, ch
 
 
 def _files(out):
-    return {name: (out / name).read_bytes() for name in ("kg.ttl", "kg.trig", "summary.json", "manifest.json")}
+    current = out / "current"
+    return {name: (current / name).read_bytes()
+            for name in ("kg.ttl", "kg.trig", "summary.json", "manifest.json", "documents.jsonl")}
 
 
 def test_rebuilding_after_one_change_redoes_only_that_document(raw_copy, tmp_path):
@@ -321,10 +323,11 @@ def test_a_damaged_registry_cache_is_read_again_from_the_registry(raw_copy, tmp_
     out = tmp_path / "build"
     kg.build(raw_copy, out)
     cache = out / "current" / REGISTRY_CACHE
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    assert data["global"] and json.loads(data["entities"]["pakistan"])["name"] == "Pakistan"
+    header, *lines = cache.read_text(encoding="utf-8").splitlines()
+    data = json.loads(header)
+    assert data["global"] and json.loads(lines[data["ids"].index("pakistan")])["name"] == "Pakistan"
     cache.unlink()  # (a hard link to the previous build's copy: written anew, not through the link)
-    cache.write_text('{"global": "' + data["global"] + '", "entities": [{"id": 1}]}', encoding="utf-8")
+    cache.write_text("\n".join([header] + lines[:-1]) + "\n", encoding="utf-8")  # an entity's line lost
     (raw_copy / "020_other.txt").write_text(
         "---\ntitle: Deliveries\npublisher: Test Wire\nreference_date: 2019-03-14\n---\n"
         "Russia delivered two Mi-35M helicopters to Pakistan.\n", encoding="utf-8")
@@ -339,10 +342,10 @@ def test_an_entity_damaged_in_the_registry_cache_is_an_error_naming_the_cache(ra
     out = tmp_path / "build"
     kg.build(raw_copy, out)
     cache = out / "current" / REGISTRY_CACHE
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    data["entities"]["russia"] = '{"id": "russia", "nmae": "Russia"}'
+    header, *lines = cache.read_text(encoding="utf-8").splitlines()
+    lines[json.loads(header)["ids"].index("russia")] = '{"id": "russia", "nmae": "Russia"}'
     cache.unlink()
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    cache.write_text("\n".join([header] + lines) + "\n", encoding="utf-8")
     sheet = raw_copy / "004_05d95eeefa1e2818.facts.yaml"
     sheet.write_text(sheet.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     with pytest.raises(SourceError, match="registry cache is damaged.*--full") as err:

