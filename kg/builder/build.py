@@ -31,7 +31,8 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -74,7 +75,10 @@ DCTERMS = "http://purl.org/dc/terms/"
 TIME = "http://www.w3.org/2006/time#"
 PRECISION_UNITS = {dates.YEAR: TIME + "unitYear", dates.MONTH: TIME + "unitMonth", dates.DAY: TIME + "unitDay"}
 DATE_TYPES = {dates.YEAR: XSD + "gYear", dates.MONTH: XSD + "gYearMonth", dates.DAY: XSD + "date"}
-_KGR_BASE = str(KGR)  # what kg.core.namespaces' *_iri functions prefix, for making IRIs as plain strings
+# What kg.core.namespaces' *_iri functions put before an id, for code that makes IRIs by the million
+# as plain strings (rdflib's Namespace makes a URIRef at every look-up).
+_KGR_BASE = str(KGR)
+_ENTITY_BASE, _FACT_BASE, _DOC_BASE = str(entity_iri("")), str(fact_iri("")), str(document_iri(""))
 _KG_NAME = KG.name  # (rdflib's Namespace makes a new URIRef at every attribute look-up)
 _KG_BASE = str(KG)  # the ontology's namespace, for concept IRIs made as plain strings
 
@@ -181,9 +185,9 @@ def _qualifiers(schema: Schema) -> dict[str, str]:
 
 def _term(f, value):
     if f.kind == ENTITY:
-        return _iri(_KGR_BASE + value)
+        return _iri(_ENTITY_BASE + value)
     if f.kind == FACT:
-        return _iri(_KGR_BASE + "fact/" + value)
+        return _iri(_FACT_BASE + value)
     if f.kind == CONCEPT:
         return _iri(value)
     return _lit(value, str(f.range))
@@ -228,7 +232,7 @@ def fact_lines(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
     """
     schema, registry = sources.schema, sources.registry
     out: list[str] = []
-    node = _iri(_KGR_BASE + "fact/" + fact.id)
+    node = _iri(_FACT_BASE + fact.id)
     put = index.put if index is not None else None
     tail = f" {graph} .\n"
 
@@ -313,7 +317,7 @@ def fact_lines(fact: Fact, sources: Sources, graph: ox.NamedNode, used: set[str]
         add(cit, _KGP.quote, _lit(c.quote))
         add(cit, _KGP.startOffset, _lit(c.start))
         add(cit, _KGP.endOffset, _lit(c.end))
-        add(cit, PROV + "wasQuotedFrom", _iri(_KGR_BASE + "doc/" + c.doc_id))
+        add(cit, PROV + "wasQuotedFrom", _iri(_DOC_BASE + c.doc_id))
     return out
 
 
@@ -457,7 +461,7 @@ def shape_problems(facts: list[Fact], sources: Sources, checks: list | None = No
     store.bulk_extend(quads + reg_quads + _ontology_quads())
     if checks is None:
         checks = compile_shapes(sources.schema.shapes, sources.schema.ontology)
-    prefix = str(KGR["fact/"])
+    prefix = _FACT_BASE
     out = []
     for v in check_store(store, checks):
         fact_id = v.focus[len(prefix):].split("/", 1)[0] if v.focus.startswith(prefix) else ""
@@ -650,7 +654,7 @@ def grade_quads(entries: dict[str, DocumentEntry], registry: Registry, only: set
         docs = several.get(fact_id) or [stated[fact_id]]
         publishers = {publisher[d] for d, _ in docs}
         reviewed = [(e.credibility[fact_id], e) for _, e in docs if fact_id in e.credibility]
-        node = _iri(_KGR_BASE + "fact/" + fact_id)
+        node = _iri(_FACT_BASE + fact_id)
         if reviewed:
             credibility = max(grade for (grade, _), _ in reviewed)  # reviewers differ: the more cautious
             (g0, l0), e0 = reviewed[0]
@@ -746,18 +750,37 @@ def _build(raw: str | Path, out: str | Path, *, full: bool, files: bool) -> Buil
     try:
         with publish.BuildLock(out):
             publish.clean(out)  # what builds killed before left behind
-            collecting = gc.isenabled()
-            try:
-                return _build_into(out, raw, doc_paths, doc_ids, load_sources, problems, global_digest,
-                                   full=full, files=files, drafts=drafts, source_warnings=found.warnings)
-            finally:  # (the collector as it was: _build_into pauses it, and freezes what it read first)
-                gc.unfreeze()
-                if collecting:
-                    gc.enable()
+            with _collector_paused() as resume_collector:
+                return _build_into(out, raw, doc_paths, doc_ids, load_sources, resume_collector, problems,
+                                   global_digest, full=full, files=files, drafts=drafts,
+                                   source_warnings=found.warnings)
     except BaseException:
         if created and publish.current(out) is None:  # a first build that failed leaves nothing
             shutil.rmtree(out, ignore_errors=True)
         raise
+
+
+@contextmanager
+def _collector_paused() -> Iterator[Callable[[], None]]:
+    """Pause Python's collector while a build reads its sources: the previous manifest and the
+    registry make a few hundred thousand objects, none of them in a cycle, and each collection the
+    decoding set off would walk them all (half the time of reading the manifest at 1M). Gives the
+    function that resumes it, with what exists then frozen (it lives until the end: no collection,
+    nor the one that may close the store, need walk it again). The collector ends as it was."""
+    collecting = gc.isenabled()
+    gc.disable()
+
+    def resume() -> None:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+    try:
+        yield resume
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str]):
@@ -784,15 +807,10 @@ def _previous_build(out: Path, global_digest: str, full: bool, notes: list[str])
 
 
 def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
-                load_sources: Callable[[], tuple[Sources, Path | None]],
+                load_sources: Callable[[], tuple[Sources, Path | None]], resume_collector: Callable[[], None],
                 problems: list[KGError], global_digest: str, *, full: bool, files: bool,
                 drafts: int = 0, source_warnings: list[SourceWarning] | None = None) -> BuildResult:
     notes: list[str] = []
-    # Until the sources are read, the collector is paused: the previous manifest and the registry
-    # make a few hundred thousand objects, none of them in a cycle, and each collection the decoding
-    # set off would walk them all (half the time of reading the manifest at 1M). _build restores it.
-    collecting = gc.isenabled()
-    gc.disable()
     prev_folder, previous, prev_data = _previous_build(out, global_digest, full, notes)
     digests: dict[str, str] = {}
     for p in doc_paths:
@@ -816,11 +834,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
             unchanged.warnings = list(source_warnings or []) + unchanged.warnings  # raw/ as it is now
             return unchanged
     sources, registry_cache = load_sources()
-    # What exists now (the registry, the ontology, the previous manifest) lives until the end: the
-    # collector need not walk it again at each collection, nor at the one that closes the store.
-    gc.freeze()
-    if collecting:
-        gc.enable()
+    resume_collector()  # (paused by _build while the manifest and the sources were read)
     schema = sources.schema
     # Everything is made in a folder of its own beside the current build, and published
     # with one rename at the end (kg.store.publish); until then the current build is untouched.
@@ -945,8 +959,7 @@ def _build_into(out: Path, raw: Path, doc_paths: list[Path], doc_ids: set[str],
         summary = {"documents": len(entries), "entities": n_entities, "facts": len(index),
                    "facts_by_type": dict(sorted(counts.items())), "triples": triples,
                    "conflicts": len(conflicts)}
-        _write_names(store, folder, None if registry_changed else prev_folder, reg_quads if registry_changed else None,
-                     schema)
+        _write_names(store, folder, prev_folder, reg_quads if registry_changed else None, schema)
         _write_registry_cache(folder, sources.registry, global_digest, registry_cache)
         written = write_store_files(store, folder, exclude=[_iri(ONTOLOGY_GRAPH)]) if files else []
         # The summary last: a build folder with a summary is complete.
@@ -1043,7 +1056,7 @@ def _cached_registry(out: Path, path: Path, global_digest: str) -> tuple[Registr
             return None
         cached = dict(zip(data["ids"], texts))
         where = folder / REGISTRY_CACHE
-        entities = LazyEntities(cached, lambda text: _cached_entity(str(text), where))
+        entities = LazyEntities(cached, lambda text: _cached_entity(text, where))
         return Registry(entities, path, NameIndex.from_json(data["names"])), folder
     except (OSError, ValueError, TypeError, KeyError, AttributeError, KGError):
         return None  # no cache, or a damaged one: the registry is read from its file
@@ -1057,15 +1070,21 @@ def _cached_entity(text: str, where: Path) -> Entity:
                           path=str(where)) from None
 
 
+def _link_previous(previous: Path, folder: Path, name: str) -> bool:
+    """Give ``folder`` the previous build's file ``name`` (a hard link: the same bytes, nothing
+    written); False where it cannot (the file or that folder gone meanwhile): then it is written anew."""
+    try:
+        os.link(previous / name, folder / name)
+        return True
+    except OSError:
+        return False
+
+
 def _write_registry_cache(folder: Path, registry: Registry, global_digest: str, cached_in: Path | None = None) -> None:
     """REGISTRY_CACHE; linked from the build folder ``cached_in`` when the registry was read from its
     cache (_cached_registry), which is then this very file."""
-    if cached_in is not None:
-        try:
-            os.link(cached_in / REGISTRY_CACHE, folder / REGISTRY_CACHE)
-            return
-        except OSError:  # (that folder may have gone meanwhile): written anew
-            pass
+    if cached_in is not None and _link_previous(cached_in, folder, REGISTRY_CACHE):
+        return
     # A line of JSON for the ids and the name index, then a line per entity with its fields, in the
     # order of the ids: decoding 24k small objects at once costs 0.13 s, splitting their lines next to
     # nothing, and a small build decodes only the few it needs (LazyEntities).
@@ -1083,12 +1102,8 @@ def _write_names(store: ox.Store, folder: Path, previous: Path | None, registry:
     from ..sparql.named import name_lookup_data, names_data
     from ..store.local import NAMES_FILE, Store
 
-    if registry is None and previous is not None and (previous / NAMES_FILE).is_file():
-        try:
-            os.link(previous / NAMES_FILE, folder / NAMES_FILE)
-            return
-        except OSError:
-            pass
+    if registry is None and previous is not None and _link_previous(previous, folder, NAMES_FILE):
+        return
     data = names_data(_entity_names(registry, schema)) if registry is not None else name_lookup_data(Store(store))
     atomic_write(folder / NAMES_FILE, json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n")
 
@@ -1134,7 +1149,7 @@ def _add_conflicts(store: ox.Store, since: tuple[list, set[str]] | None = None) 
     if since is None:
         conflicts = find_conflicts(Store(store))
     else:
-        conflicts = update_conflicts(Store(store), since[0], since[1], str(KGR["fact/"]))
+        conflicts = update_conflicts(Store(store), since[0], since[1], _FACT_BASE)
     _load(store, _conflict_quads(conflicts if since is None else _touching(conflicts, since[1])))
     return conflicts
 
@@ -1194,7 +1209,7 @@ def _count_union(store: ox.Store) -> int:
 
 def _locate(v, index: dict[str, list]) -> SourceError:
     """A shape violation, pinned to the fact sheet line of the fact it concerns."""
-    fact_prefix = str(KGR["fact/"])
+    fact_prefix = _FACT_BASE
     where = None
     if v.focus.startswith(fact_prefix):
         fact_id = v.focus[len(fact_prefix):].split("/", 1)[0]

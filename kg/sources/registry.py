@@ -55,10 +55,10 @@ class Entity:
 
 
 class LazyEntities(Mapping[str, Entity]):
-    """Entities by id, kept as the data of a registry a build has cached and each made an Entity by
-    ``make`` when first asked for: a small build needs a few of thousands."""
+    """Entities by id, kept as the text a build cached them as and each made an Entity by ``make``
+    when first asked for: a small build needs a few of thousands."""
 
-    def __init__(self, data: dict[str, object], make: Callable[[object], Entity]):
+    def __init__(self, data: dict[str, str], make: Callable[[str], Entity]):
         self._data = data
         self._make = make
         self._made: dict[str, Entity] = {}

@@ -166,7 +166,7 @@ class _Unusual(Exception):
     """The text uses what _from_events leaves to the node-based loader."""
 
 
-_STR, _MAP, _SEQ = ("tag:yaml.org,2002:" + kind for kind in ("str", "map", "seq"))
+_STR = "tag:yaml.org,2002:str"
 _SCALAR_EVENT, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _CONSTRUCTOR = _Loader("")  # (for its resolver, and its constructors of plain scalars: int, float, bool)
@@ -214,7 +214,7 @@ def _value(event, get, depth: int):
     if kind is not _MAPPING_START and kind is not _SEQUENCE_START or event.tag is not None:
         raise _Unusual  # an alias, or a tagged collection
     if depth >= MAX_NESTING:
-        raise SourceError(f"YAML nested too deeply (more than {MAX_NESTING} levels)", line=event.start_mark.line + 1)
+        raise SourceError(f"YAML nested too deeply (more than {MAX_NESTING} levels)", line=_line(event))
     if kind is _MAPPING_START:
         out = LDict()
         out.line = _line(event)
